@@ -1,0 +1,414 @@
+"""Load, override and validate the configuration.
+
+Precedence, lowest first: `defaults.toml` beside this module, the file given with
+`--config` (or `SCHV_CONFIG`), then environment variables. Every key is declared once in
+`SPECS`; its environment variable name, type and check come from there, and the README's
+configuration table is checked against it by a test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded as one line that names the key."""
+
+
+def _url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return "expected an http(s) URL"
+    return None
+
+
+def _db_url(value: str) -> str | None:
+    if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+        return "expected an sqlite:/// or postgresql+psycopg:// URL"
+    return None
+
+
+def _date_or_empty(value: str) -> str | None:
+    if value == "":
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return "expected a date as YYYY-MM-DD"
+    return None
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _not_negative(value: float) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _non_empty(value: Any) -> str | None:
+    return None if value else "must not be empty"
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "unknown time zone"
+    return None
+
+
+def _cron(value: str) -> str | None:
+    if len(value.split()) != 5:
+        return "expected a 5-field cron expression like '0 6 * * *'"
+    try:
+        from apscheduler.triggers.cron import CronTrigger
+
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        return f"invalid cron expression ({exc})"
+    return None
+
+
+def _status_codes(value: list[int]) -> str | None:
+    bad = [c for c in value if not 100 <= c <= 599]
+    return f"not HTTP status codes: {bad}" if bad else None
+
+
+@dataclass(frozen=True)
+class Spec:
+    section: str
+    key: str
+    type: type
+    help: str
+    check: Callable[[Any], str | None] | None = None
+    env_name: str = ""
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    @property
+    def env(self) -> str:
+        return self.env_name or f"SCHV_{self.section}_{self.key}".upper()
+
+
+# `sources` keys drop the section from their environment names because operators already
+# rely on SCHV_SEARCH_API_URL and SCHV_OPENDATA_API_URL.
+SPECS: tuple[Spec, ...] = (
+    Spec("database", "url", str, "SQLAlchemy database URL", _db_url),
+    Spec("database", "raw_dir", str, "Folder of raw documents, content-addressed by sha256",
+         _non_empty),
+    Spec("sources", "search_api_url", str, "Document search API (discovery)", _url,
+         "SCHV_SEARCH_API_URL"),
+    Spec("sources", "opendata_api_url", str, "Open data API (question details)", _url,
+         "SCHV_OPENDATA_API_URL"),
+    Spec("sources", "document_base_url", str, "Document host (pfile downloads)", _url,
+         "SCHV_DOCUMENT_BASE_URL"),
+    Spec("sources", "page_base_url", str, "Web site (detail pages for humans)", _url,
+         "SCHV_PAGE_BASE_URL"),
+    Spec("sources", "search_collection", str, "Search API collection", _non_empty,
+         "SCHV_SEARCH_COLLECTION"),
+    Spec("sources", "search_page_size", int, "Hits per search page (API maximum 100)",
+         lambda v: None if 1 <= v <= 100 else "must be between 1 and 100",
+         "SCHV_SEARCH_PAGE_SIZE"),
+    Spec("sources", "search_hit_cap", int, "Most hits one search query returns; larger "
+         "date ranges are split", _positive, "SCHV_SEARCH_HIT_CAP"),
+    Spec("sources", "opendata_batch_size", int, "Question ids per /schv/lijst request",
+         lambda v: None if 1 <= v <= 200 else "must be between 1 and 200",
+         "SCHV_OPENDATA_BATCH_SIZE"),
+    Spec("crawl", "themes", list, "Themes to crawl (environment: separated by ';')",
+         _non_empty),
+    Spec("crawl", "since", str, "First publication date to discover (YYYY-MM-DD)",
+         _date_or_empty),
+    Spec("crawl", "until", str, "Last publication date to discover; empty = today",
+         _date_or_empty),
+    Spec("crawl", "server_side_theme_filter", bool,
+         "Also ask the search API to filter by theme"),
+    Spec("crawl", "download_documents", bool, "Download and parse the documents"),
+    Spec("crawl", "max_document_bytes", int, "Largest document downloaded, in bytes",
+         _positive),
+    Spec("politeness", "user_agent", str, "User-Agent sent with every request", _non_empty),
+    Spec("politeness", "obey_robots_txt", bool, "Obey robots.txt"),
+    Spec("politeness", "concurrent_requests_per_host", int, "Requests in flight per host",
+         lambda v: None if 1 <= v <= 8 else "must be between 1 and 8"),
+    Spec("politeness", "download_delay", float, "Seconds between requests to one host",
+         _not_negative),
+    Spec("politeness", "autothrottle", bool, "Adapt the delay to the server's latency"),
+    Spec("politeness", "autothrottle_target_concurrency", float,
+         "AutoThrottle's target requests in flight per host", _positive),
+    Spec("politeness", "autothrottle_max_delay", float, "AutoThrottle's largest delay",
+         _positive),
+    Spec("politeness", "request_timeout", float, "Seconds before a request times out",
+         _positive),
+    Spec("politeness", "retry_times", int, "Retries of a failed request", _not_negative),
+    Spec("politeness", "retry_http_codes", list, "HTTP statuses that are retried",
+         _status_codes),
+    Spec("politeness", "retry_backoff_base", float, "First retry delay in seconds, doubled "
+         "each attempt", _not_negative),
+    Spec("politeness", "retry_backoff_max", float, "Longest wait before a retry, "
+         "Retry-After included", _not_negative),
+    Spec("schedule", "cron", str, "When the daemon crawls (cron, 5 fields)", _cron),
+    Spec("schedule", "timezone", str, "Time zone of the cron expression", _timezone),
+    Spec("schedule", "jitter", int, "Random delay added to each scheduled run, seconds",
+         _not_negative),
+    Spec("schedule", "misfire_grace_time", int, "How late a missed run may still start, "
+         "seconds", _positive),
+    Spec("schedule", "crawl_time_limit", int, "Seconds before a scheduled crawl is stopped",
+         _positive),
+    Spec("query", "timeout", float, "Seconds before `schv query` stops a statement",
+         _positive),
+)
+
+_ITEM_TYPES: dict[str, type] = {"retry_http_codes": int, "themes": str}
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str
+    raw_dir: str
+
+
+@dataclass(frozen=True)
+class SourcesSettings:
+    search_api_url: str
+    opendata_api_url: str
+    document_base_url: str
+    page_base_url: str
+    search_collection: str
+    search_page_size: int
+    search_hit_cap: int
+    opendata_batch_size: int
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    themes: tuple[str, ...]
+    since: str
+    until: str
+    server_side_theme_filter: bool
+    download_documents: bool
+    max_document_bytes: int
+
+
+@dataclass(frozen=True)
+class PolitenessSettings:
+    user_agent: str
+    obey_robots_txt: bool
+    concurrent_requests_per_host: int
+    download_delay: float
+    autothrottle: bool
+    autothrottle_target_concurrency: float
+    autothrottle_max_delay: float
+    request_timeout: float
+    retry_times: int
+    retry_http_codes: tuple[int, ...]
+    retry_backoff_base: float
+    retry_backoff_max: float
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    cron: str
+    timezone: str
+    jitter: int
+    misfire_grace_time: int
+    crawl_time_limit: int
+
+
+@dataclass(frozen=True)
+class QuerySettings:
+    timeout: float
+
+
+_SECTIONS: dict[str, type] = {
+    "database": DatabaseSettings,
+    "sources": SourcesSettings,
+    "crawl": CrawlSettings,
+    "politeness": PolitenessSettings,
+    "schedule": ScheduleSettings,
+    "query": QuerySettings,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings
+    sources: SourcesSettings
+    crawl: CrawlSettings
+    politeness: PolitenessSettings
+    schedule: ScheduleSettings
+    query: QuerySettings
+    # Where each value came from ("default", a file path, or an environment variable).
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with `section.key`-style changes, e.g. replace(**{"crawl.since": "..."});
+        values are validated like any other source."""
+        raw = {s.dotted: getattr(getattr(self, s.section), s.key) for s in SPECS}
+        origins = dict(self.origins)
+        for dotted, value in changes.items():
+            spec = _spec_for(dotted, "override")
+            raw[dotted] = _coerce(spec, value, "command line")
+            origins[dotted] = "command line"
+        return _build(raw, origins)
+
+
+_BY_DOTTED = {s.dotted: s for s in SPECS}
+
+
+def _spec_for(dotted: str, origin: str) -> Spec:
+    try:
+        return _BY_DOTTED[dotted]
+    except KeyError:
+        raise ConfigError(f"{origin}: unknown setting '{dotted}'") from None
+
+
+def _where(spec: Spec, origin: str) -> str:
+    return f"{spec.dotted} (from {origin})"
+
+
+def _coerce(spec: Spec, value: Any, origin: str) -> Any:
+    """Turn a TOML value or an environment string into the spec's type, or fail naming
+    the key."""
+    def fail(what: str) -> ConfigError:
+        return ConfigError(f"config: {_where(spec, origin)}: {what}, got {value!r}")
+
+    from_env = isinstance(value, str) and origin.startswith("SCHV_")
+    if spec.type is bool:
+        if isinstance(value, bool):
+            return value
+        if from_env and value.strip().lower() in {"1", "true", "yes", "on"}:
+            return True
+        if from_env and value.strip().lower() in {"0", "false", "no", "off"}:
+            return False
+        raise fail("expected true or false")
+    if spec.type is int:
+        if isinstance(value, bool):
+            raise fail("expected a whole number")
+        if isinstance(value, int):
+            return value
+        if from_env:
+            try:
+                return int(value.strip())
+            except ValueError:
+                pass
+        raise fail("expected a whole number")
+    if spec.type is float:
+        if isinstance(value, bool):
+            raise fail("expected a number")
+        if isinstance(value, int | float):
+            return float(value)
+        if from_env:
+            try:
+                return float(value.strip())
+            except ValueError:
+                pass
+        raise fail("expected a number")
+    if spec.type is list:
+        item_type = _ITEM_TYPES[spec.key]
+        if from_env:
+            sep = ";" if item_type is str else ","
+            value = [part.strip() for part in value.split(sep) if part.strip()]
+        if not isinstance(value, list | tuple):
+            raise fail("expected a list")
+        items = []
+        for item in value:
+            if item_type is int and isinstance(item, str):
+                try:
+                    item = int(item)
+                except ValueError:
+                    raise fail("expected whole numbers") from None
+            if not isinstance(item, item_type) or isinstance(item, bool):
+                raise fail(f"expected a list of {item_type.__name__}")
+            items.append(item.strip() if isinstance(item, str) else item)
+        return tuple(items)
+    if not isinstance(value, str):
+        raise fail("expected text")
+    return value.strip()
+
+
+def _check(spec: Spec, value: Any, origin: str) -> None:
+    if spec.check is None:
+        return
+    problem = spec.check(value)
+    if problem:
+        raise ConfigError(f"config: {_where(spec, origin)}: {problem}, got {value!r}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config: file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config: {path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"config: {path}: cannot read ({exc.strerror})") from None
+
+
+def _apply_file(raw: dict[str, Any], origins: dict[str, str], path: Path) -> None:
+    for section, table in _read_toml(path).items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"config: {path}: unknown section [{section}]")
+        if not isinstance(table, dict):
+            raise ConfigError(f"config: {path}: [{section}] must be a table")
+        for key, value in table.items():
+            spec = _spec_for(f"{section}.{key}", str(path))
+            raw[spec.dotted] = _coerce(spec, value, str(path))
+            origins[spec.dotted] = str(path)
+
+
+def _build(raw: dict[str, Any], origins: dict[str, str]) -> Settings:
+    for spec in SPECS:
+        if spec.dotted not in raw:
+            raise ConfigError(f"config: {spec.dotted} has no value (defaults.toml incomplete)")
+        _check(spec, raw[spec.dotted], origins.get(spec.dotted, "default"))
+    sections = {
+        name: cls(**{s.key: raw[s.dotted] for s in SPECS if s.section == name})
+        for name, cls in _SECTIONS.items()
+    }
+    settings = Settings(**sections, origins=origins)
+    crawl = settings.crawl
+    if crawl.since and crawl.until and crawl.since > crawl.until:
+        raise ConfigError(
+            f"config: crawl.since ({crawl.since}) is after crawl.until ({crawl.until})"
+        )
+    return settings
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Defaults, then `path` (or $SCHV_CONFIG), then environment variables."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    _apply_file(raw, origins, DEFAULTS_PATH)
+    origins = {k: "default" for k in origins}
+    chosen = path if path is not None else env.get("SCHV_CONFIG") or None
+    if chosen is not None:
+        _apply_file(raw, origins, Path(chosen))
+    for spec in SPECS:
+        if spec.env in env:
+            raw[spec.dotted] = _coerce(spec, env[spec.env], spec.env)
+            origins[spec.dotted] = spec.env
+    known = {s.env for s in SPECS} | {"SCHV_CONFIG"}
+    unknown = sorted(
+        k for k in env if k.startswith("SCHV_") and k not in known and not k.startswith("SCHV_TEST")
+    )
+    if unknown:
+        raise ConfigError(f"config: unknown environment variable {unknown[0]}")
+    return _build(raw, origins)

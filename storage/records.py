@@ -1,0 +1,121 @@
+"""What storage accepts: plain records with no HTTP or Scrapy in them.
+
+The scraper builds these from the parliament's API; the pipeline adds what it reads from
+the documents. Storage upserts them on their natural keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuestionStatus = Literal["asked", "answered", "answered_late", "withdrawn", "unknown"]
+DocumentRole = Literal["main", "attachment"]
+UpsertOutcome = Literal["new", "updated", "unchanged"]
+FetchStatus = Literal["pending", "ok", "failed", "too_large"]
+# The parser issue adds encrypted, timeout; `pending` = not parsed yet.
+ParseStatus = Literal[
+    "pending", "ok", "empty_text", "encrypted", "corrupt", "too_large", "timeout", "unsupported"
+]
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A member or minister, keyed by the open data API's person id."""
+
+    id: int
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A file listed in a question's `bestand-ordered`, before any download."""
+
+    pfile_id: int
+    url: str
+    position: int  # 0 = main document, 1.. = attachments, in the API's order
+    role: DocumentRole
+    name: str | None = None
+    declared_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcedureStep:
+    status: str
+    date: dt.date | None
+    document_url: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """One written question as the open data API describes it (schv id = natural key)."""
+
+    id: int
+    number: int | None
+    session_year: str | None
+    title: str | None
+    subject: str | None
+    themes: tuple[str, ...]
+    asker: PersonRecord | None
+    minister: PersonRecord | None
+    asked_on: dt.date | None
+    answered_on: dt.date | None
+    status: QuestionStatus
+    on_time: bool | None
+    answer_kind: str | None
+    published_on: dt.date | None
+    page_url: str | None
+    opendata_url: str | None
+    procedure: tuple[ProcedureStep, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
+    # sha256 of the canonical JSON of the API record: a changed hash means "updated".
+    source_hash: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderFields:
+    """What the first lines of a question/answer PDF say (see pipeline.header)."""
+
+    number: int | None = None
+    asker: str | None = None
+    asked_on: dt.date | None = None
+    minister: str | None = None
+    minister_title: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """The pipeline's reading of one document's bytes."""
+
+    media_type: str
+    parse_status: ParseStatus
+    parser_version: str
+    text: str | None = None
+    header: HeaderFields | None = None
+    subject: str | None = None
+    question_text: str | None = None
+    answer_text: str | None = None
+    has_answer: bool = False
+    pages: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchedDocument:
+    """A download attempt of one DocumentRef: bytes, or why there are none."""
+
+    question_id: int
+    ref: DocumentRef
+    fetch_status: FetchStatus
+    http_status: int | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body: bytes | None = field(default=None, repr=False)
+    error: str | None = None
