@@ -119,3 +119,23 @@ class FetchedDocument:
     last_modified: str | None = None
     body: bytes | None = field(default=None, repr=False)
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """What storage already knows of one document, so a crawl can skip unchanged work."""
+
+    fetch_status: FetchStatus
+    parse_status: ParseStatus
+    sha256: str | None
+    etag: str | None
+    last_modified: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class KnownState:
+    """Everything a crawl needs to decide what is new: question hashes, document states."""
+
+    question_hashes: dict[int, str]  # schv id -> source_hash
+    documents: dict[int, DocumentState]  # pfile id -> state

@@ -1,0 +1,5 @@
+import sys
+
+from schv.cli import main
+
+sys.exit(main())

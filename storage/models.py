@@ -1,0 +1,201 @@
+"""Typed SQLAlchemy models: the tables as the code sees them.
+
+The migrations in `storage/migrations/versions` create the same tables by hand; a test
+compares both so they cannot drift apart. Users read the views, not these tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    SQLite has no time zone type: it stores the UTC wall time as text and this type puts
+    the UTC zone back on reading, so both databases hand out the same values.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; storage keeps timezone-aware UTC only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    # The open data API's person id: a natural key, so never generated here.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(Text)
+    last_name: Mapped[str] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("name", name="uq_theme_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class Question(Base):
+    __tablename__ = "question"
+    __table_args__ = (
+        Index("ix_question_session_year_number", "session_year", "number"),
+        Index("ix_question_published_on", "published_on"),
+        Index("ix_question_asked_on", "asked_on"),
+        Index("ix_question_minister_id", "minister_id"),
+    )
+
+    # The schv id: the parliament's key, never generated here.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    number: Mapped[int | None] = mapped_column(Integer)
+    session_year: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(Text)
+    asked_on: Mapped[dt.date | None] = mapped_column(Date)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    answer_kind: Mapped[str | None] = mapped_column(Text)
+    asker_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    minister_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    page_url: Mapped[str | None] = mapped_column(Text)
+    opendata_url: Mapped[str | None] = mapped_column(Text)
+    procedure_json: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    # From the main document, not the API: filled in by record_document.
+    question_text: Mapped[str | None] = mapped_column(Text)
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    doc_subject: Mapped[str | None] = mapped_column(Text)
+    doc_number: Mapped[int | None] = mapped_column(Integer)
+    doc_asker: Mapped[str | None] = mapped_column(Text)
+    doc_asked_on: Mapped[dt.date | None] = mapped_column(Date)
+    doc_minister: Mapped[str | None] = mapped_column(Text)
+    doc_minister_title: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class QuestionTheme(Base):
+    __tablename__ = "question_theme"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Document(Base):
+    __tablename__ = "document"
+
+    # The parliament's pfile id: one row per file even when several questions list it.
+    pfile_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    url: Mapped[str] = mapped_column(Text)
+    declared_type: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    fetch_status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    parse_status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    parse_error: Mapped[str | None] = mapped_column(Text)
+    parser_version: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    parsed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class QuestionDocument(Base):
+    __tablename__ = "question_document"
+    # The primary key leads with question_id; the document side needs its own index.
+    __table_args__ = (Index("ix_question_document_pfile_id", "pfile_id"),)
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+    )
+    pfile_id: Mapped[int] = mapped_column(ForeignKey("document.pfile_id"), primary_key=True)
+    # No unique (question_id, position): reordering attachments would trip over it.
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(Text)
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    trigger: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    params_json: Mapped[str] = mapped_column(Text)
+    requests: Mapped[int] = mapped_column(Integer, server_default="0")
+    discovered: Mapped[int] = mapped_column(Integer, server_default="0")
+    new: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated: Mapped[int] = mapped_column(Integer, server_default="0")
+    unchanged: Mapped[int] = mapped_column(Integer, server_default="0")
+    failed: Mapped[int] = mapped_column(Integer, server_default="0")
+    documents_fetched: Mapped[int] = mapped_column(Integer, server_default="0")
+    documents_parsed: Mapped[int] = mapped_column(Integer, server_default="0")
+    errors_json: Mapped[str] = mapped_column(Text, server_default="[]")
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+# The crawl_run columns a caller may set through finish_run's counts.
+RUN_COUNT_COLUMNS: tuple[str, ...] = (
+    "requests",
+    "discovered",
+    "new",
+    "updated",
+    "unchanged",
+    "failed",
+    "documents_fetched",
+    "documents_parsed",
+)

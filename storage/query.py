@@ -1,0 +1,394 @@
+"""Run a user's SQL strictly read-only, with a time limit.
+
+Used by `schv query` and anything else that passes SQL it did not write. The guards do
+not trust the SQL text: SQLite opens the file read-only and an authorizer refuses every
+action that is not a read; PostgreSQL runs the statement in a READ ONLY transaction that
+is always rolled back, and the text must be one statement of a kind that returns rows,
+which rules out leaving that transaction (COMMIT, SET TRANSACTION ...) and the commands a
+read-only transaction still allows (ANALYZE, LOCK, COPY ... TO a server file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import psycopg
+from sqlalchemy.engine import URL
+
+from storage.db import normalize_url
+
+
+class QueryError(Exception):
+    """Why a query was refused or failed, as one line fit for a terminal."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_one_line(message))
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    # True when max_rows cut the result short.
+    truncated: bool = field(default=False)
+
+
+def readonly_query(
+    url: str, sql: str, *, timeout: float, max_rows: int | None = None
+) -> QueryResult:
+    """Run one SQL statement read-only against the database at `url`."""
+    if timeout <= 0:
+        raise QueryError("timeout must be greater than 0")
+    if not sql.strip():
+        raise QueryError("empty query")
+    try:
+        parsed = normalize_url(url)
+    except Exception as exc:
+        raise QueryError(f"invalid database URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_query(parsed, sql, timeout, max_rows)
+    if backend == "postgresql":
+        return _postgres_query(parsed, sql, timeout, max_rows)
+    raise QueryError(f"unsupported database: {backend}")
+
+
+def _one_line(message: str) -> str:
+    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
+    return lines[0] if lines else "query failed"
+
+
+def _fetch(cursor: Any, max_rows: int | None) -> tuple[list[tuple[Any, ...]], bool]:
+    if max_rows is None:
+        rows = cursor.fetchall()
+        truncated = False
+    else:
+        rows = cursor.fetchmany(max_rows + 1)
+        truncated = len(rows) > max_rows
+        rows = rows[:max_rows]
+    return [tuple(_plain(value) for value in row) for row in rows], truncated
+
+
+def _plain(value: Any) -> Any:
+    """A value as a plain Python scalar, the same whichever database produced it."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return value
+
+
+def _format_seconds(timeout: float) -> str:
+    return f"{timeout:g}"
+
+
+# -- SQLite -------------------------------------------------------------------------
+
+# Pragmas that only read, whatever their argument (it names a table or an index).
+_READ_PRAGMAS_WITH_ARGUMENT = frozenset(
+    {
+        "table_info",
+        "table_xinfo",
+        "table_list",
+        "index_info",
+        "index_xinfo",
+        "index_list",
+        "foreign_key_list",
+    }
+)
+# Pragmas that read when given no value and write when given one.
+_READ_PRAGMAS_WITHOUT_VALUE = frozenset(
+    {
+        "application_id",
+        "collation_list",
+        "compile_options",
+        "database_list",
+        "encoding",
+        "foreign_keys",
+        "freelist_count",
+        "function_list",
+        "journal_mode",
+        "module_list",
+        "page_count",
+        "page_size",
+        "pragma_list",
+        "schema_version",
+        "user_version",
+    }
+)
+
+
+def _sqlite_authorizer(
+    action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None
+) -> int:
+    if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_FUNCTION:
+        # load_extension would run native code from any file.
+        denied = (arg2 or "").lower() == "load_extension"
+        return sqlite3.SQLITE_DENY if denied else sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        if name in _READ_PRAGMAS_WITH_ARGUMENT:
+            return sqlite3.SQLITE_OK
+        if name in _READ_PRAGMAS_WITHOUT_VALUE and arg2 is None:
+            return sqlite3.SQLITE_OK
+    # Everything else: writes, DDL, ATTACH/DETACH (and so VACUUM INTO), transactions,
+    # savepoints, ANALYZE, REINDEX, pragma writes.
+    return sqlite3.SQLITE_DENY
+
+
+def _sqlite_path(url: URL) -> Path:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        raise QueryError("only a SQLite database file can be queried")
+    return Path(database)
+
+
+def _sqlite_query(url: URL, sql: str, timeout: float, max_rows: int | None) -> QueryResult:
+    path = _sqlite_path(url)
+    if not path.is_file():
+        raise QueryError(f"database not found: {path}")
+    # mode=ro: SQLite itself refuses writes and will not create a missing file.
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise QueryError(f"cannot open database: {exc}") from None
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        connection.set_authorizer(_sqlite_authorizer)
+        deadline = time.monotonic() + timeout
+        connection.set_progress_handler(_stop_after(deadline), 1000)
+        try:
+            # execute() refuses a string holding more than one statement.
+            cursor = connection.execute(sql)
+            rows, truncated = _fetch(cursor, max_rows)
+        except sqlite3.OperationalError as exc:
+            if time.monotonic() >= deadline and "interrupt" in str(exc).lower():
+                raise QueryError(f"query stopped after {_format_seconds(timeout)} s") from None
+            raise QueryError(_sqlite_message(exc)) from None
+        except (sqlite3.Error, sqlite3.Warning) as exc:
+            raise QueryError(_sqlite_message(exc)) from None
+        columns = [d[0] for d in cursor.description or ()]
+        return QueryResult(columns=columns, rows=rows, truncated=truncated)
+    finally:
+        connection.close()
+
+
+def _stop_after(deadline: float) -> Callable[[], int]:
+    def handler() -> int:
+        return 1 if time.monotonic() >= deadline else 0
+
+    return handler
+
+
+def _sqlite_message(exc: BaseException) -> str:
+    message = str(exc)
+    if "not authorized" in message or "authorization denied" in message:
+        return "refused: the query may only read (not authorized)"
+    if "one statement at a time" in message:
+        return "refused: one statement at a time"
+    if "readonly" in message:
+        return "refused: the database is opened read-only"
+    return message
+
+
+# -- PostgreSQL ---------------------------------------------------------------------
+
+# Only statements that can return rows. A denylist would have to know every command
+# that runs in a READ ONLY transaction yet still acts (ANALYZE, LOCK, COPY ... TO a server
+# file) or leaves the transaction (COMMIT, SET TRANSACTION, ...); an allowlist does not.
+_PG_ALLOWED_FIRST_WORDS = frozenset({"select", "with", "values", "table", "explain", "show"})
+_WORD = re.compile(r"[A-Za-z_]+")
+
+
+def _postgres_query(url: URL, sql: str, timeout: float, max_rows: int | None) -> QueryResult:
+    statement = _single_statement(sql)
+    first_word = _WORD.match(statement.lstrip("( \t\r\n"))
+    word = first_word.group(0).lower() if first_word else ""
+    if word not in _PG_ALLOWED_FIRST_WORDS:
+        shown = word.upper() or "this statement"
+        raise QueryError(
+            f"refused: {shown} is not allowed; only SELECT, WITH, VALUES, TABLE, EXPLAIN "
+            "and SHOW can be run"
+        )
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        connection = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+    except psycopg.Error as exc:
+        raise QueryError(f"cannot connect: {exc}") from None
+    try:
+        return _postgres_run(connection, statement, timeout, max_rows)
+    finally:
+        connection.close()
+
+
+def _postgres_run(
+    connection: psycopg.Connection[Any], sql: str, timeout: float, max_rows: int | None
+) -> QueryResult:
+    with connection.cursor() as cursor:
+        milliseconds = str(max(1, int(timeout * 1000)))
+        cursor.execute("SELECT set_config('statement_timeout', %s, false)", (milliseconds,))
+        cursor.execute("SELECT set_config('default_transaction_read_only', 'on', false)")
+        cursor.execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            # prepare=True sends the text as a prepared statement: the server then
+            # refuses a second statement hidden where the text check could not see it.
+            cursor.execute(sql, prepare=True)
+            if cursor.description is None:
+                raise QueryError("the statement returned no rows")
+            columns = [column.name for column in cursor.description]
+            rows, truncated = _fetch(cursor, max_rows)
+        except psycopg.errors.QueryCanceled:
+            raise QueryError(f"query stopped after {_format_seconds(timeout)} s") from None
+        except psycopg.Error as exc:
+            raise QueryError(_postgres_message(exc)) from None
+        finally:
+            if not connection.closed:
+                with contextlib.suppress(psycopg.Error):
+                    cursor.execute("ROLLBACK")
+    return QueryResult(columns=columns, rows=rows, truncated=truncated)
+
+
+def _postgres_message(exc: psycopg.Error) -> str:
+    message = str(exc)
+    if "read-only transaction" in message:
+        return f"refused: the query may only read ({_one_line(message)})"
+    return message
+
+
+def _single_statement(sql: str) -> str:
+    """`sql` without trailing semicolons; QueryError if it holds more than one statement.
+
+    Knows enough of PostgreSQL's lexer (quotes, dollar quotes, comments) to find the
+    semicolons that really separate statements.
+    """
+    statements = [part for part in _split_statements(sql) if _strip_comments(part).strip()]
+    if len(statements) != 1:
+        raise QueryError("refused: one statement at a time" if statements else "empty query")
+    return _strip_comments(statements[0]).strip()
+
+
+def _split_statements(sql: str) -> Sequence[str]:
+    parts: list[str] = []
+    start = 0
+    i = 0
+    n = len(sql)
+    while i < n:
+        char = sql[i]
+        if char == ";":
+            parts.append(sql[start:i])
+            start = i + 1
+            i += 1
+        elif char in "'\"":
+            i = _skip_quoted(sql, i, char)
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif sql.startswith("/*", i):
+            i = _skip_block_comment(sql, i)
+        elif char == "$":
+            i = _skip_dollar_quoted(sql, i)
+        else:
+            i += 1
+    parts.append(sql[start:])
+    return parts
+
+
+def _skip_quoted(sql: str, i: int, quote_char: str) -> int:
+    # Doubling the quote escapes it; backslash escapes (E'...') are handled too.
+    escaped_backslash = (
+        quote_char == "'"
+        and i > 0
+        and sql[i - 1] in "eE"
+        and (i == 1 or not (sql[i - 2].isalnum() or sql[i - 2] == "_"))
+    )
+    i += 1
+    while i < len(sql):
+        if escaped_backslash and sql[i] == "\\":
+            i += 2
+            continue
+        if sql[i] == quote_char:
+            if sql.startswith(quote_char * 2, i):
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    raise QueryError("unterminated quoted string")
+
+
+def _skip_block_comment(sql: str, i: int) -> int:
+    depth = 0
+    while i < len(sql):
+        if sql.startswith("/*", i):
+            depth += 1
+            i += 2
+        elif sql.startswith("*/", i):
+            depth -= 1
+            i += 2
+            if depth == 0:
+                return i
+        else:
+            i += 1
+    raise QueryError("unterminated comment")
+
+
+_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
+
+
+def _skip_dollar_quoted(sql: str, i: int) -> int:
+    match = _DOLLAR_TAG.match(sql, i)
+    # `$1` parameters or a `$` inside an identifier are not quotes.
+    if match is None or (i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_")):
+        return i + 1
+    tag = match.group(0)
+    end = sql.find(tag, match.end())
+    if end < 0:
+        raise QueryError("unterminated dollar-quoted string")
+    return end + len(tag)
+
+
+def _strip_comments(sql: str) -> str:
+    """The text with comments replaced by spaces (strings left as they are)."""
+    out: list[str] = []
+    i = 0
+    n = len(sql)
+    while i < n:
+        char = sql[i]
+        if char in "'\"":
+            end = _skip_quoted(sql, i, char)
+            out.append(sql[i:end])
+            i = end
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+            out.append(" ")
+        elif sql.startswith("/*", i):
+            i = _skip_block_comment(sql, i)
+            out.append(" ")
+        elif char == "$":
+            end = _skip_dollar_quoted(sql, i)
+            out.append(sql[i:end])
+            i = end
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
