@@ -108,6 +108,7 @@ def run_crawl(
     progress: bool = True,
     extra_scrapy_settings: dict[str, Any] | None = None,
 ) -> CrawlSummary:
+    # Imported here so `schv --help` and config errors do not pay for Scrapy's import.
     from scrapy.crawler import CrawlerProcess
 
     from scraper.spiders.schv import SchvSpider
@@ -119,25 +120,23 @@ def run_crawl(
     started = time.monotonic()
     store = Store.open(settings.database.url, settings.database.raw_dir)
     try:
-        run_id = store.start_run(
-            trigger,
-            {
-                "themes": list(plan.themes),
-                "since": plan.since.isoformat() if plan.since else None,
-                "until": plan.until.isoformat() if plan.until else None,
-                "session_year": plan.session_year,
-            },
-        )
-        known = store.known_state()
-        scrapy_conf = scrapy_settings(settings, log_level="INFO" if verbose else "WARNING")
-        scrapy_conf["SCHV_PROGRESS"] = progress
-        scrapy_conf.update(extra_scrapy_settings or {})
-        _install_log_handler(verbose)
-        process = CrawlerProcess(scrapy_conf)
-        crawler = process.create_crawler(SchvSpider)
-        crawler.schv_store = store  # type: ignore[attr-defined]
-        process.crawl(crawler, plan=plan, known=known)
-        process.start()
+        run_id = store.start_run(trigger, plan.params())
+        try:
+            known = store.known_state()
+            scrapy_conf = scrapy_settings(settings, log_level="INFO" if verbose else "WARNING")
+            scrapy_conf["SCHV_PROGRESS"] = progress
+            scrapy_conf.update(extra_scrapy_settings or {})
+            _install_log_handler(verbose)
+            process = CrawlerProcess(scrapy_conf)
+            crawler = process.create_crawler(SchvSpider)
+            crawler.schv_store = store  # type: ignore[attr-defined]
+            process.crawl(crawler, plan=plan, known=known)
+            process.start()
+        except BaseException as exc:
+            # Never leave a run marked "running" behind.
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            store.finish_run(run_id, status, {}, [], message=f"{type(exc).__name__}: {exc}")
+            raise
 
         spider: Any = crawler.spider
         stats = crawler.stats.get_stats() if crawler.stats else {}

@@ -7,25 +7,19 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from config import Settings
+from config.settings import CrawlSettings, SourcesSettings
 
 
 @dataclass(frozen=True)
 class CrawlPlan:
+    """The run's own scope (themes, window) beside the configured sources and options."""
+
     themes: tuple[str, ...]
     since: dt.date | None
     until: dt.date | None
     session_year: str | None
-    search_api_url: str
-    opendata_api_url: str
-    document_base_url: str
-    page_base_url: str
-    search_collection: str
-    search_page_size: int
-    search_hit_cap: int
-    opendata_batch_size: int
-    server_side_theme_filter: bool
-    download_documents: bool
-    max_document_bytes: int
+    sources: SourcesSettings
+    options: CrawlSettings
 
     @classmethod
     def from_settings(
@@ -38,7 +32,7 @@ class CrawlPlan:
         session_year: str | None = None,
         today: dt.date | None = None,
     ) -> CrawlPlan:
-        crawl, sources = settings.crawl, settings.sources
+        crawl = settings.crawl
         default_since = dt.date.fromisoformat(crawl.since) if crawl.since else None
         default_until = dt.date.fromisoformat(crawl.until) if crawl.until else None
         return cls(
@@ -47,29 +41,22 @@ class CrawlPlan:
             # A concrete end makes the range splittable; today is the natural one.
             until=until or default_until or today or dt.date.today(),
             session_year=session_year,
-            search_api_url=sources.search_api_url,
-            opendata_api_url=sources.opendata_api_url,
-            document_base_url=sources.document_base_url,
-            page_base_url=sources.page_base_url,
-            search_collection=sources.search_collection,
-            search_page_size=sources.search_page_size,
-            search_hit_cap=sources.search_hit_cap,
-            opendata_batch_size=sources.opendata_batch_size,
-            server_side_theme_filter=crawl.server_side_theme_filter,
-            download_documents=crawl.download_documents,
-            max_document_bytes=crawl.max_document_bytes,
+            sources=settings.sources,
+            options=crawl,
         )
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
         """Hosts we may request: those of the configured sources, nothing else."""
-        urls = (self.search_api_url, self.opendata_api_url, self.document_base_url)
+        s = self.sources
+        urls = (s.search_api_url, s.opendata_api_url, s.document_base_url)
         return frozenset(urlsplit(u).netloc.lower() for u in urls)
 
-    def describe(self) -> str:
-        scope = (
-            f"session year {self.session_year}"
-            if self.session_year
-            else f"published {self.since or 'any time'} to {self.until or 'today'}"
-        )
-        return f"themes {', '.join(self.themes)}; {scope}"
+    def params(self) -> dict[str, object]:
+        """The scope as recorded on the run."""
+        return {
+            "themes": list(self.themes),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "session_year": self.session_year,
+        }

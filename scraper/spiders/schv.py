@@ -79,7 +79,8 @@ class SchvSpider(scrapy.Spider):
 
     def _scopes(self) -> list[SearchScope]:
         plan = self.plan
-        themes: Iterable[str | None] = plan.themes if plan.server_side_theme_filter else [None]
+        server_filter = plan.options.server_side_theme_filter
+        themes: Iterable[str | None] = plan.themes if server_filter else [None]
         if plan.session_year:
             return [SearchScope(session_year=plan.session_year, theme=t) for t in themes]
         return [SearchScope(since=plan.since, until=plan.until, theme=t) for t in themes]
@@ -87,11 +88,11 @@ class SchvSpider(scrapy.Spider):
     def _search(self, scope: SearchScope, page: int = 1) -> Request:
         plan = self.plan
         url = search_url(
-            plan.search_api_url,
+            plan.sources.search_api_url,
             scope,
             page=page,
-            page_size=plan.search_page_size,
-            collection=plan.search_collection,
+            page_size=plan.sources.search_page_size,
+            collection=plan.sources.search_collection,
         )
         return Request(
             url,
@@ -127,7 +128,7 @@ class SchvSpider(scrapy.Spider):
             page = parse_search_page(payload, f"search API {response.url}")
         except SourceChanged as exc:
             raise self._stop("source_changed", str(exc)) from None
-        if page_no == 1 and page.count > plan.search_hit_cap:
+        if page_no == 1 and page.count > plan.sources.search_hit_cap:
             yield from self._split(scope, page.count)
             return
         self._inc("search_hits", len(page.hits))
@@ -152,10 +153,11 @@ class SchvSpider(scrapy.Spider):
                 dt.date.fromisoformat(asked[:10]) if asked and asked[:10].count("-") == 2 else None,
             )
             self.pending.append(hit.schv_id)
-        more = page.lastindex < page.count and page_no * plan.search_page_size < page.count
+        served = page_no * plan.sources.search_page_size
+        more = page.lastindex < page.count and served < page.count
         if page.hits and more:
             yield self._search(scope, page_no + 1)
-        while len(self.pending) >= plan.opendata_batch_size:
+        while len(self.pending) >= plan.sources.opendata_batch_size:
             yield self._details(self._take_batch())
 
     def _warn_theme_filter(self, theme: str) -> None:
@@ -170,7 +172,7 @@ class SchvSpider(scrapy.Spider):
             )
 
     def _split(self, scope: SearchScope, count: int) -> Iterator[Request]:
-        cap = self.plan.search_hit_cap
+        cap = self.plan.sources.search_hit_cap
         if scope.session_year or scope.since is None or scope.until is None:
             raise self._stop(
                 "too_many_hits",
@@ -199,13 +201,13 @@ class SchvSpider(scrapy.Spider):
     # -- details -----------------------------------------------------------------------
 
     def _take_batch(self) -> list[int]:
-        size = self.plan.opendata_batch_size
+        size = self.plan.sources.opendata_batch_size
         batch, self.pending = self.pending[:size], self.pending[size:]
         return batch
 
     def _details(self, ids: list[int]) -> Request:
         return Request(
-            list_url(self.plan.opendata_api_url, ids),
+            list_url(self.plan.sources.opendata_api_url, ids),
             callback=self.parse_details,
             errback=self.source_unreachable,
             headers={"Accept": JSON_ACCEPT},
@@ -245,8 +247,8 @@ class SchvSpider(scrapy.Spider):
             try:
                 record = to_record(
                     raw,
-                    opendata_base_url=self.plan.opendata_api_url,
-                    page_base_url=self.plan.page_base_url,
+                    opendata_base_url=self.plan.sources.opendata_api_url,
+                    page_base_url=self.plan.sources.page_base_url,
                     published_on=published,
                     asked_on_hint=asked,
                 )
@@ -258,7 +260,7 @@ class SchvSpider(scrapy.Spider):
     # -- documents ---------------------------------------------------------------------
 
     def _documents(self, record: QuestionRecord) -> Iterator[FetchedDocument | Request]:
-        if not self.plan.download_documents:
+        if not self.plan.options.download_documents:
             return
         known_hash = self.known.question_hashes.get(record.id) if self.known else None
         unchanged = known_hash == record.source_hash
@@ -293,7 +295,7 @@ class SchvSpider(scrapy.Spider):
                     "question_id": record.id,
                     "ref": ref,
                     "kind": "document",
-                    "download_maxsize": self.plan.max_document_bytes,
+                    "download_maxsize": self.plan.options.max_document_bytes,
                     "handle_httpstatus_all": True,
                 },
                 dont_filter=True,
