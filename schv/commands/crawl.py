@@ -1,0 +1,77 @@
+"""`schv crawl`: discover, fetch and store written questions."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+
+from config import Settings
+from schv.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+
+ORDER = 10
+_SESSION_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
+
+
+def parse_session_year(text: str) -> str:
+    match = _SESSION_YEAR.match(text)
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise argparse.ArgumentTypeError(
+            f"invalid session year {text!r}: expected two consecutive years like 2023-2024"
+        )
+    return text
+
+
+def parse_theme(text: str) -> str:
+    theme = " ".join(text.split())
+    if not theme:
+        raise argparse.ArgumentTypeError("a theme cannot be empty")
+    return theme
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from schv.crawl import run_crawl
+
+    if args.since and args.until and args.since > args.until:
+        raise CommandError(f"--since {args.since} is after --until {args.until}", EXIT_USAGE)
+    summary = run_crawl(
+        settings,
+        themes=tuple(args.theme) if args.theme else None,
+        since=args.since,
+        until=args.until,
+        session_year=args.session_year,
+        trigger=args.trigger,
+        verbose=args.verbose,
+        progress=not args.quiet,
+    )
+    print(summary.text())
+    return EXIT_OK if summary.status == "ok" else EXIT_FAILED
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    crawl = sub.add_parser(
+        "crawl",
+        help="discover, fetch and store written questions",
+        description="Discover written questions by theme through the search API, fetch "
+        "their details and documents, store them.",
+    )
+    crawl.add_argument("--theme", action="append", type=parse_theme, metavar="NAME",
+                       help="theme to crawl (repeatable; default from config)")
+    crawl.add_argument("--since", type=parse_date, metavar="YYYY-MM-DD",
+                       help="first publication date (default from config)")
+    crawl.add_argument("--until", type=parse_date, metavar="YYYY-MM-DD",
+                       help="last publication date (default: today)")
+    crawl.add_argument("--session-year", type=parse_session_year, metavar="YYYY-YYYY",
+                       help="crawl one session year instead of a date range")
+    crawl.add_argument("--verbose", "-v", action="store_true", help="show Scrapy's log")
+    crawl.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    crawl.add_argument("--trigger", default="manual", choices=["manual", "scheduled"],
+                       help=argparse.SUPPRESS)
+    crawl.set_defaults(func=run)

@@ -1,0 +1,37 @@
+"""`schv db upgrade`: apply migrations."""
+
+from __future__ import annotations
+
+import argparse
+
+from config import Settings
+from schv.output import EXIT_OK
+
+ORDER = 90
+
+
+def upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import make_engine
+    from storage import upgrade as apply_migrations
+    from storage.db import current_revision
+
+    engine = make_engine(settings.database.url)
+    try:
+        before = current_revision(engine)
+        apply_migrations(engine)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"database already at revision {after}")
+    else:
+        print(f"database upgraded from {before or 'empty'} to {after}")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    db = sub.add_parser("db", help="database maintenance")
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    actions.add_parser(
+        "upgrade", help="apply migrations up to the newest schema"
+    ).set_defaults(func=upgrade)
