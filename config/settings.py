@@ -80,6 +80,31 @@ def _cron(value: str) -> str | None:
     return None
 
 
+def parse_cadence(value: str) -> tuple[tuple[int, int], ...]:
+    """`"30:1, 182:7, 730:30"` -> ((30, 1), (182, 7), (730, 30)): up to AGE days old,
+    every EVERY days. Raises ValueError."""
+    stages = []
+    for part in value.split(","):
+        age, sep, every = part.strip().partition(":")
+        if not sep or not age.strip().isdigit() or not every.strip().isdigit():
+            raise ValueError(f"stage {part.strip()!r} is not AGE:EVERY in days")
+        stages.append((int(age), int(every)))
+    ages = [age for age, _ in stages]
+    if ages != sorted(set(ages)):
+        raise ValueError("ages must increase")
+    return tuple(stages)
+
+
+def _cadence(value: str) -> str | None:
+    if not value.strip():
+        return None  # no re-checks at all
+    try:
+        parse_cadence(value)
+    except ValueError as exc:
+        return f"expected stages like '30:1, 182:7, 730:30' ({exc})"
+    return None
+
+
 def _status_codes(value: list[int]) -> str | None:
     bad = [c for c in value if not 100 <= c <= 599]
     return f"not HTTP status codes: {bad}" if bad else None
@@ -166,8 +191,31 @@ SPECS: tuple[Spec, ...] = (
          "seconds", _positive),
     Spec("schedule", "crawl_time_limit", int, "Seconds before a scheduled crawl is stopped",
          _positive),
+    Spec("schedule", "interval", int, "Seconds between runs instead of the cron expression; "
+         "0 = use the cron expression", _not_negative),
+    Spec("schedule", "shutdown_grace", int, "On SIGTERM, seconds a running crawl may take to "
+         "finish before it is stopped", _not_negative),
+    Spec("tracking", "overlap_days", int, "An incremental crawl re-reads this many days of "
+         "publication dates before the last successful run", _not_negative),
+    Spec("tracking", "recheck_cadence", str, "Re-check of unanswered questions, "
+         "`AGE:EVERY` in days: up to AGE days old, every EVERY days; older: never",
+         _cadence),
+    Spec("tracking", "document_retries", int, "Incremental crawls retry a failed document "
+         "this many times, waiting 2^attempts hours in between", _not_negative),
+    Spec("alarms", "degraded_exit_code", int, "Exit code of a degraded crawl (0 = succeed)",
+         lambda v: None if 0 <= v <= 125 else "must be between 0 and 125"),
+    Spec("alarms", "fill_rate_drop", float, "Degraded when a field is filled in less than "
+         "this fraction of its usual share of questions", lambda v: None if 0 <= v <= 1
+         else "must be between 0 and 1"),
+    Spec("alarms", "min_sample", int, "Questions a run must touch before fill rates are "
+         "compared", _positive),
     Spec("query", "timeout", float, "Seconds before `schv query` stops a statement",
          _positive),
+    Spec("parse", "workers", int, "Parser processes; 0 = one per CPU", _not_negative),
+    Spec("parse", "time_limit", float, "Seconds one document may take to parse before its "
+         "worker is killed (status timeout)", _positive),
+    Spec("parse", "memory_limit_mb", int, "Address space one parser process may use, in MB "
+         "(over it: status too_large); 0 = no limit", _not_negative),
 )
 
 _ITEM_TYPES: dict[str, type] = {"retry_http_codes": int, "themes": str}
@@ -224,11 +272,38 @@ class ScheduleSettings:
     jitter: int
     misfire_grace_time: int
     crawl_time_limit: int
+    interval: int = 0
+    shutdown_grace: int = 600
+
+
+@dataclass(frozen=True)
+class TrackingSettings:
+    overlap_days: int = 45
+    recheck_cadence: str = "30:1, 182:7, 730:30"
+    document_retries: int = 5
+
+    @property
+    def cadence(self) -> tuple[tuple[int, int], ...]:
+        return parse_cadence(self.recheck_cadence) if self.recheck_cadence.strip() else ()
+
+
+@dataclass(frozen=True)
+class AlarmSettings:
+    degraded_exit_code: int = 1
+    fill_rate_drop: float = 0.5
+    min_sample: int = 10
 
 
 @dataclass(frozen=True)
 class QuerySettings:
     timeout: float
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    workers: int = 0
+    time_limit: float = 60.0
+    memory_limit_mb: int = 1024
 
 
 _SECTIONS: dict[str, type] = {
@@ -237,7 +312,10 @@ _SECTIONS: dict[str, type] = {
     "crawl": CrawlSettings,
     "politeness": PolitenessSettings,
     "schedule": ScheduleSettings,
+    "tracking": TrackingSettings,
+    "alarms": AlarmSettings,
     "query": QuerySettings,
+    "parse": ParseSettings,
 }
 
 
@@ -249,6 +327,9 @@ class Settings:
     politeness: PolitenessSettings
     schedule: ScheduleSettings
     query: QuerySettings
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    alarms: AlarmSettings = field(default_factory=AlarmSettings)
+    parse: ParseSettings = field(default_factory=ParseSettings)
     # Where each value came from ("default", a file path, or an environment variable).
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 

@@ -86,11 +86,12 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, n in counts.items() if n >= threshold}
 
 
-def strip_furniture(pages: Sequence[str]) -> list[list[str]]:
-    """Per page, its normalised lines minus running headers/footers and page numbers."""
-    split = [[normalise_line(line) for line in page.splitlines()] for page in pages]
+def furniture_indices(pages: Sequence[Sequence[str]]) -> list[set[int]]:
+    """Per page, the indices of its lines that are running headers/footers or page
+    numbers (lines already normalised)."""
+    split = [list(lines) for lines in pages]
     running = _running_lines(split)
-    result: list[list[str]] = []
+    result: list[set[int]] = []
     for page_no, lines in enumerate(split, start=1):
         top, bottom = _edge_indices(lines)
         drop: set[int] = set()
@@ -102,6 +103,15 @@ def strip_furniture(pages: Sequence[str]) -> list[list[str]]:
                     drop.add(i)
                 else:
                     break
+        result.append(drop)
+    return result
+
+
+def strip_furniture(pages: Sequence[str]) -> list[list[str]]:
+    """Per page, its normalised lines minus running headers/footers and page numbers."""
+    split = [[normalise_line(line) for line in page.splitlines()] for page in pages]
+    result: list[list[str]] = []
+    for lines, drop in zip(split, furniture_indices(split), strict=True):
         kept = [line for i, line in enumerate(lines) if i not in drop]
         # Blank edges would turn every page break into a paragraph break.
         while kept and not kept[0]:

@@ -23,3 +23,9 @@ class CorruptPdf(DocumentError):
     """Not a readable PDF: broken structure, truncated download, garbage bytes."""
 
     status: ClassVar[ParseStatus] = "corrupt"
+
+
+class MemoryLimit(DocumentError):
+    """Reading the document needed more memory than a worker may use."""
+
+    status: ClassVar[ParseStatus] = "too_large"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTComponent, LTFigure, LTPage, LTTextContainer
+from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 
-from pipeline.errors import CorruptPdf, DocumentError, EncryptedPdf
+from pipeline.errors import CorruptPdf, DocumentError, EncryptedPdf, MemoryLimit
+from pipeline.layout import Line, lines_text, page_lines
 
 __all__ = ["CorruptPdf", "DocumentError", "EncryptedPdf", "PdfText", "extract_pdf"]
 
@@ -40,35 +40,15 @@ _EOF_WINDOW = 4096
 
 @dataclass(frozen=True)
 class PdfText:
-    """Raw text per page; text boxes on a page are separated by a blank line."""
+    """Raw text per page (paragraphs separated by a blank line) and its lines with
+    their positions, which the table finder reads."""
 
     pages: list[str]
+    lines: list[list[Line]] | None = None
 
     @property
     def has_text(self) -> bool:
         return any(page.strip() for page in self.pages)
-
-
-def _reading_order(container: LTPage | LTFigure) -> list[LTComponent]:
-    """Text boxes in pdfminer's order, each figure slotted in above the first box that
-    starts below the figure's top: pdfminer itself lists figures after all boxes."""
-    items: list[LTComponent] = [el for el in container if isinstance(el, LTTextContainer)]
-    for figure in (el for el in container if isinstance(el, LTFigure)):
-        at = next((i for i, box in enumerate(items) if box.y1 < figure.y1), len(items))
-        items.insert(at, figure)
-    return items
-
-
-def _boxes(container: LTPage | LTFigure) -> Iterator[str]:
-    for element in _reading_order(container):
-        if isinstance(element, LTFigure):
-            yield from _boxes(element)
-        elif isinstance(element, LTTextContainer):
-            yield element.get_text().strip("\n")
-
-
-def _page_text(page: LTPage) -> str:
-    return "\n\n".join(box for box in _boxes(page) if box.strip())
 
 
 def extract_pdf(body: bytes) -> PdfText:
@@ -82,18 +62,21 @@ def extract_pdf(body: bytes) -> PdfText:
     if b"%%EOF" not in body[-_EOF_WINDOW:]:
         raise CorruptPdf("truncated PDF: no %%EOF marker at the end")
     try:
-        pages = [_page_text(page) for page in extract_pages(io.BytesIO(body), laparams=LAPARAMS)]
+        lines = [page_lines(page) for page in extract_pages(io.BytesIO(body), laparams=LAPARAMS)]
     except PDFEncryptionError as exc:
         raise EncryptedPdf(f"encrypted PDF: {type(exc).__name__} {exc}".strip()) from exc
     except PSException as exc:
         raise CorruptPdf(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
-    except (RecursionError, MemoryError) as exc:
+    except MemoryError as exc:
+        # The worker's memory limit (see pipeline.pool), not a property of the file alone.
+        raise MemoryLimit("memory limit exceeded while reading the PDF") from exc
+    except RecursionError as exc:
         raise CorruptPdf(f"unreadable PDF: {type(exc).__name__}") from exc
     except Exception as exc:
         # pdfminer lets plain KeyError/TypeError/zlib.error/struct.error escape on damaged
         # files; to the caller they all mean the same thing.
         log.debug("pdfminer failed", exc_info=True)
         raise CorruptPdf(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
-    if not pages:
+    if not lines:
         raise CorruptPdf("PDF has no pages")
-    return PdfText(pages=pages)
+    return PdfText(pages=[lines_text(page) for page in lines], lines=lines)

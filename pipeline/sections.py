@@ -38,6 +38,9 @@ class Sections:
     answer_ref: AnswerRef | None = None
     # The same question put to other ministers: (name, their question number).
     also_asked: tuple[tuple[str, int], ...] = ()
+    # The minister block above `ANTWOORD`: who answers, with which title.
+    signature_name: str | None = None
+    signature_title: str | None = None
 
 
 def _tidy(text: str) -> str | None:
@@ -122,4 +125,8 @@ def split_sections(text: str) -> Sections:
         has_answer=answer is not None,
         answer_ref=answer_ref,
         also_asked=also_asked,
+        signature_name=(
+            normalise_person_name(signature.name) if signature and signature.name else None
+        ),
+        signature_title=signature.title if signature else None,
     )

@@ -110,7 +110,15 @@ def _person(raw: Any, field: str, where: str) -> PersonRecord | None:
         id=person_id,
         first_name=_text(raw.get("voornaam")) or "",
         last_name=_text(raw.get("naam")) or "",
+        party=_party(raw.get("fractie")),
     )
+
+
+def _party(raw: Any) -> str | None:
+    # A plain name, or an object with one (`naam`) as other open data endpoints give it.
+    if isinstance(raw, dict):
+        raw = raw.get("naam") or raw.get("name")
+    return _text(raw) if isinstance(raw, str) else None
 
 
 def _themes(raw: Any, where: str) -> tuple[str, ...]:

@@ -1,16 +1,18 @@
 """The thin hand-over from Scrapy to the pipeline (parsing) and storage (rows).
 
 One bad item never stops the run: a storage or parsing failure is recorded on the run
-and on the document, which a later run retries.
+and on the document, which a later run retries. Documents parse in a process pool
+(pipeline.pool), awaited on the asyncio reactor, so downloads go on while they parse.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipeline import parse_document
+from pipeline.pool import ParsePool
 from storage.records import FetchedDocument, ParsedDocument, QuestionRecord
 
 if TYPE_CHECKING:
@@ -18,22 +20,36 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
+    from config import Settings
     from storage import Store
 
 
 class StoragePipeline:
-    def __init__(self, crawler: Crawler, store: Store, max_bytes: int) -> None:
+    def __init__(self, crawler: Crawler, store: Store, settings: Settings) -> None:
         self.crawler = crawler
         self.store = store
-        self.max_bytes = max_bytes
+        self.settings = settings
+        self.max_bytes = settings.crawl.max_document_bytes
+        self.pool: ParsePool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         # The crawl runner opens the store once and hangs it on the crawler, so the run
         # record and the items share one engine.
         store = crawler.schv_store  # type: ignore[attr-defined]
-        settings = crawler.settings["SCHV_SETTINGS"]
-        return cls(crawler, store, settings.crawl.max_document_bytes)
+        return cls(crawler, store, crawler.settings["SCHV_SETTINGS"])
+
+    def open_spider(self, spider: Any = None) -> None:
+        parse = self.settings.parse
+        self.pool = ParsePool(
+            parse.workers, parse.time_limit, parse.memory_limit_mb, max_bytes=self.max_bytes
+        )
+        self.pool.warm()
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats:
@@ -46,23 +62,26 @@ class StoragePipeline:
         if spider is not None and hasattr(spider, "record_error"):
             spider.record_error(message)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, QuestionRecord):
             try:
                 self._inc(self.store.upsert_question(item))
             except SQLAlchemyError as exc:
                 self._fail(f"question {item.id}", exc)
         elif isinstance(item, FetchedDocument):
-            parsed = self._parse(item)
+            parsed = await self._parse(item)
             try:
                 self.store.record_document(item, parsed)
             except SQLAlchemyError as exc:
                 self._fail(f"document {item.ref.pfile_id}", exc)
         return item
 
-    def _parse(self, item: FetchedDocument) -> ParsedDocument | None:
+    async def _parse(self, item: FetchedDocument) -> ParsedDocument | None:
         if item.body is None:
             return None
-        parsed = parse_document(item.body, item.content_type, max_bytes=self.max_bytes)
+        if self.pool is None:  # used without open_spider (a bare pipeline in a test)
+            self.open_spider()
+        assert self.pool is not None
+        parsed = await asyncio.wrap_future(self.pool.submit(item.body, item.content_type))
         self._inc("documents_parsed" if parsed.parse_status == "ok" else "documents_unparsed")
         return parsed

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from config import Settings
@@ -20,6 +21,12 @@ class CrawlPlan:
     session_year: str | None
     sources: SourcesSettings
     options: CrawlSettings
+    # "full": details of every question found; "incremental": only of what changed, is
+    # unfinished, or is due for a re-check (see SchvSpider).
+    mode: str = "full"
+    # Stored on the run when its window reaches back to crawl.since without a gap (see
+    # storage.tracking.last_watermark); None for narrower, hand-picked scopes.
+    watermark: dt.date | None = None
 
     @classmethod
     def from_settings(
@@ -59,4 +66,17 @@ class CrawlPlan:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "session_year": self.session_year,
+            "mode": self.mode,
         }
+
+    def with_scope(self, **changes: Any) -> CrawlPlan:
+        return replace(self, **changes)
+
+
+def incremental_since(
+    watermark: dt.date, overlap_days: int, configured_since: dt.date | None
+) -> dt.date:
+    """Where an incremental discovery starts: the watermark minus the overlap, never
+    before the configured start."""
+    since = watermark - dt.timedelta(days=overlap_days)
+    return max(since, configured_since) if configured_since else since

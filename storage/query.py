@@ -1,11 +1,15 @@
 """Run a user's SQL strictly read-only, with a time limit.
 
-Used by `schv query` and anything else that passes SQL it did not write. The guards do
-not trust the SQL text: SQLite opens the file read-only and an authorizer refuses every
-action that is not a read; PostgreSQL runs the statement in a READ ONLY transaction that
-is always rolled back, and the text must be one statement of a kind that returns rows,
-which rules out leaving that transaction (COMMIT, SET TRANSACTION ...) and the commands a
-read-only transaction still allows (ANALYZE, LOCK, COPY ... TO a server file).
+Used by `schv query`, `schv search`, `schv export` and anything else that passes SQL it
+did not write. The guards do not trust the SQL text:
+
+- SQLite: the file is opened read-only (`mode=ro`) and an authorizer refuses every action
+  that is not a read (writes, DDL, ATTACH, pragma writes, load_extension); FTS5 reads
+  are reads and pass. One statement per call (sqlite3 refuses more).
+- PostgreSQL: one statement of a kind that returns rows (so no COMMIT, SET TRANSACTION,
+  ANALYZE, LOCK, COPY), in a READ ONLY transaction that is always rolled back, run as the
+  SELECT-only role `schv_reader` through a SECURITY DEFINER function owned by it (see
+  READER_ROLE below), with `statement_timeout`.
 """
 
 from __future__ import annotations
@@ -119,6 +123,7 @@ _READ_PRAGMAS_WITHOUT_VALUE = frozenset(
         "application_id",
         "collation_list",
         "compile_options",
+        "data_version",
         "database_list",
         "encoding",
         "foreign_keys",
@@ -135,7 +140,7 @@ _READ_PRAGMAS_WITHOUT_VALUE = frozenset(
 )
 
 
-def _sqlite_authorizer(
+def sqlite_authorizer(
     action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None
 ) -> int:
     if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
@@ -144,6 +149,12 @@ def _sqlite_authorizer(
         # load_extension would run native code from any file.
         denied = (arg2 or "").lower() == "load_extension"
         return sqlite3.SQLITE_DENY if denied else sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        # Connecting an FTS5 table (question_fts) asks for this while it declares its
+        # schema. A user's UPDATE of sqlite_master is refused by SQLite itself ("may not
+        # be modified"; writable_schema is a pragma write, denied below), and the file is
+        # open read-only.
+        return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA:
         name = (arg1 or "").lower()
         if name in _READ_PRAGMAS_WITH_ARGUMENT:
@@ -174,7 +185,7 @@ def _sqlite_query(url: URL, sql: str, timeout: float, max_rows: int | None) -> Q
         raise QueryError(f"cannot open database: {exc}") from None
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        connection.set_authorizer(_sqlite_authorizer)
+        connection.set_authorizer(sqlite_authorizer)
         deadline = time.monotonic() + timeout
         connection.set_progress_handler(_stop_after(deadline), 1000)
         try:
@@ -241,22 +252,36 @@ def _postgres_query(url: URL, sql: str, timeout: float, max_rows: int | None) ->
         connection.close()
 
 
+# Created by migration 0003 (storage/reader_role.py): a NOLOGIN role with SELECT on the
+# schema, and a SECURITY DEFINER function owned by it that runs one statement and returns
+# its rows as JSON arrays. SET ROLE alone is no boundary: `SELECT set_config('role',
+# 'none', false), ...` climbs back to the session user inside the same statement. Inside
+# a SECURITY DEFINER function PostgreSQL refuses any change of role.
+# (Constants imported where used: `python -m storage.reader_role` must not find its own
+# module imported already by the storage package.)
+# Statements that cannot be a subquery; their output lines come back one by one.
+_LINE_STATEMENTS = frozenset({"explain", "show"})
+
+
 def _postgres_run(
     connection: psycopg.Connection[Any], sql: str, timeout: float, max_rows: int | None
 ) -> QueryResult:
+    from storage.reader_role import READER_FUNCTION
+
+    first = _WORD.match(sql.lstrip("( \t\r\n"))
+    lines = bool(first) and first.group(0).lower() in _LINE_STATEMENTS  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         milliseconds = str(max(1, int(timeout * 1000)))
         cursor.execute("SELECT set_config('statement_timeout', %s, false)", (milliseconds,))
         cursor.execute("SELECT set_config('default_transaction_read_only', 'on', false)")
         cursor.execute("BEGIN TRANSACTION READ ONLY")
         try:
-            # prepare=True sends the text as a prepared statement: the server then
-            # refuses a second statement hidden where the text check could not see it.
-            cursor.execute(sql, prepare=True)
-            if cursor.description is None:
-                raise QueryError("the statement returned no rows")
-            columns = [column.name for column in cursor.description]
-            rows, truncated = _fetch(cursor, max_rows)
+            _enter_reader_role(cursor)
+            columns = _describe(connection, sql)
+            cursor.execute(
+                f"SELECT {READER_FUNCTION}(%s, %s)", (sql, lines), prepare=False
+            )
+            rows, truncated = _fetch_json_rows(cursor, max_rows)
         except psycopg.errors.QueryCanceled:
             raise QueryError(f"query stopped after {_format_seconds(timeout)} s") from None
         except psycopg.Error as exc:
@@ -268,8 +293,64 @@ def _postgres_run(
     return QueryResult(columns=columns, rows=rows, truncated=truncated)
 
 
+def _enter_reader_role(cursor: psycopg.Cursor[Any]) -> None:
+    from storage.reader_role import READER_FUNCTION, READER_ROLE
+
+    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (READER_ROLE,))
+    if cursor.fetchone() is None:
+        raise QueryError(
+            f"refused: the SELECT-only role {READER_ROLE} does not exist; an administrator "
+            f"must run CREATE ROLE {READER_ROLE} NOLOGIN, then python -m storage.reader_role"
+        )
+    cursor.execute(
+        "SELECT 1 FROM pg_proc WHERE proname = %s AND pg_get_userbyid(proowner) = %s",
+        (READER_FUNCTION, READER_ROLE),
+    )
+    if cursor.fetchone() is None:
+        raise QueryError(
+            f"refused: the read-only query function {READER_FUNCTION} is missing in this "
+            "database; run schv db upgrade, then (as a superuser or the database owner with "
+            "CREATEROLE) python -m storage.reader_role"
+        )
+    try:
+        cursor.execute(f"SET LOCAL ROLE {READER_ROLE}")
+    except psycopg.errors.InsufficientPrivilege:
+        raise QueryError(
+            f"refused: this database user may not act as {READER_ROLE}; an administrator "
+            f"must run GRANT {READER_ROLE} TO <user>"
+        ) from None
+
+
+def _describe(connection: psycopg.Connection[Any], sql: str) -> list[str]:
+    """The statement's column names, from the server's parse: nothing is executed.
+
+    Also where a second statement hidden from the text check is refused: a prepared
+    statement holds exactly one.
+    """
+    pgconn = connection.pgconn
+    prepared = pgconn.prepare(b"", sql.encode("utf-8"))
+    if prepared.status != psycopg.pq.ExecStatus.COMMAND_OK:
+        message = (prepared.error_message or b"cannot prepare").decode("utf-8", "replace")
+        raise QueryError(message.removeprefix("ERROR:").strip())
+    described = pgconn.describe_prepared(b"")
+    if described.status != psycopg.pq.ExecStatus.COMMAND_OK:
+        raise QueryError((described.error_message or b"cannot describe").decode("utf-8", "replace"))
+    if described.nfields == 0:
+        raise QueryError("the statement returned no rows")
+    return [
+        (described.fname(i) or b"?").decode("utf-8", "replace") for i in range(described.nfields)
+    ]
+
+
+def _fetch_json_rows(
+    cursor: psycopg.Cursor[Any], max_rows: int | None
+) -> tuple[list[tuple[Any, ...]], bool]:
+    rows, truncated = _fetch(cursor, max_rows)
+    return [tuple(row[0]) for row in rows], truncated
+
+
 def _postgres_message(exc: psycopg.Error) -> str:
-    message = str(exc)
+    message = str(exc).removeprefix("ERROR:").strip()
     if "read-only transaction" in message:
         return f"refused: the query may only read ({_one_line(message)})"
     return message

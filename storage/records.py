@@ -27,6 +27,8 @@ class PersonRecord:
     id: int
     first_name: str
     last_name: str
+    # The member's group (`fractie`); None for ministers or when the API gives none.
+    party: str | None = None
 
     @property
     def full_name(self) -> str:
@@ -90,6 +92,62 @@ class HeaderFields:
 
 
 @dataclass(frozen=True)
+class SubQuestion:
+    """A numbered sub-question (`5.`), with its lettered parts (`a)`, `b)`) if any.
+
+    `text` is the whole sub-question, lettered parts included; `parts` repeats each
+    lettered part on its own as (letter, text)."""
+
+    number: int
+    text: str
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerPart:
+    """A numbered part of the answer and the sub-questions it answers.
+
+    `numbers` is empty for an unnumbered answer; `confidence` (0..1) says how sure the
+    match to the sub-questions of the same numbers is."""
+
+    label: str
+    numbers: tuple[int, ...]
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell as printed, and its value when it is a number in Dutch notation."""
+
+    text: str
+    value: int | float | None = None
+    unit: str | None = None  # "€" or "%" when printed with the number
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """A table found from text positions: an optional header row, then the rows."""
+
+    page: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    section: str = "answer"  # "question", "answer" or "attachment"
+    caption: str | None = None  # the line of text just above the table
+
+
+@dataclass(frozen=True)
+class DocumentReference:
+    """A pointer in the text: `attachment` (bijlage 1), `answer` (another minister's
+    answer, coordinated or referring) or `also_asked` (the same question to others)."""
+
+    kind: str
+    label: str
+    name: str | None = None
+    number: int | None = None
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """The pipeline's reading of one document's bytes."""
 
@@ -104,6 +162,22 @@ class ParsedDocument:
     has_answer: bool = False
     pages: int | None = None
     error: str | None = None
+    # The structured reading (parser issue); empty when the document is not a Q&A text.
+    context_text: str | None = None
+    sub_questions: tuple[SubQuestion, ...] = ()
+    answer_parts: tuple[AnswerPart, ...] = ()
+    tables: tuple[ParsedTable, ...] = ()
+    references: tuple[DocumentReference, ...] = ()
+    answer_minister: str | None = None
+    answer_minister_title: str | None = None
+    # "coordinated", "referring" or None (an answer of its own).
+    answer_kind: str | None = None
+    # The `op vraag nr. N van <date> van ASKER` line, and what in it disagrees with the
+    # header (e.g. "number 408 != 407"); None when it agrees or is absent.
+    answer_ref_number: int | None = None
+    answer_ref_asked_on: dt.date | None = None
+    answer_ref_asker: str | None = None
+    answer_ref_mismatch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,8 +208,24 @@ class DocumentState:
 
 
 @dataclass(frozen=True)
+class KnownQuestion:
+    """What storage holds of one question that a search hit can be compared with."""
+
+    published_on: dt.date | None
+    answered_on: dt.date | None
+    asked_on: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
 class KnownState:
     """Everything a crawl needs to decide what is new: question hashes, document states."""
 
     question_hashes: dict[int, str]  # schv id -> source_hash
     documents: dict[int, DocumentState]  # pfile id -> state
+    # Filled for incremental crawls (storage.Store.known_state(tracking=...)).
+    questions: dict[int, KnownQuestion] = field(default_factory=dict)
+    # Unanswered questions due for a re-check of their details, oldest check first.
+    recheck: tuple[int, ...] = ()
+    # Questions with a document never fetched, or a failed one due for a retry.
+    unfinished: frozenset[int] = frozenset()

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from storage.blobs import BlobStore
 from storage.db import WRITE_OPTION, make_engine
 from storage.db import upgrade as upgrade_schema
+from storage.lifecycle import due_date
 from storage.models import (
     RUN_COUNT_COLUMNS,
     CrawlRun,
@@ -42,6 +43,7 @@ from storage.models import (
     QuestionTheme,
     Theme,
 )
+from storage.parsed import write_parsed
 from storage.records import (
     DocumentRef,
     DocumentState,
@@ -81,6 +83,7 @@ _API_COLUMNS: tuple[str, ...] = (
     "opendata_url",
     "procedure_json",
     "source_hash",
+    "due_on",
 )
 _DOCUMENT_READING_COLUMNS: tuple[str, ...] = (
     "question_text",
@@ -184,12 +187,13 @@ class Store:
                 "first_name": p.first_name,
                 "last_name": p.last_name,
                 "full_name": p.full_name,
+                "party": p.party,
                 "updated_at": now,
             }
             for p in persons
             if p is not None
         }
-        names = ("first_name", "last_name", "full_name")
+        names = ("first_name", "last_name", "full_name", "party")
         upsert(
             connection,
             _PERSON,
@@ -228,6 +232,7 @@ class Store:
             "opendata_url": q.opendata_url,
             "procedure_json": _procedure_json(q),
             "source_hash": q.source_hash,
+            "due_on": due_date(q.asked_on),
             "first_seen_at": now,
             "updated_at": now,
             "last_checked_at": now,
@@ -370,8 +375,52 @@ class Store:
                     "attempts": _DOCUMENT.c.attempts + 1 if failed else literal(0),
                 },
             )
+            if parsed is not None:
+                write_parsed(connection, fetched.ref.pfile_id, parsed)
             if parsed is not None and _has_reading(parsed):
                 self._copy_reading_to_questions(connection, fetched.ref.pfile_id, parsed, now)
+
+    def record_parse(self, pfile_id: int, parsed: ParsedDocument) -> None:
+        """Store a new parse of stored bytes (`schv reparse`): no download is involved,
+        so the fetch columns stay as they are."""
+        now = utc_now()
+        ok = parsed.parse_status == "ok"
+        with self._write() as connection:
+            connection.execute(
+                update(_DOCUMENT)
+                .where(_DOCUMENT.c.pfile_id == pfile_id)
+                .values(
+                    media_type=parsed.media_type,
+                    parse_status=parsed.parse_status,
+                    parse_error=parsed.error,
+                    parser_version=parsed.parser_version,
+                    pages=parsed.pages,
+                    text=parsed.text,
+                    parsed_at=now,
+                    attempts=literal(0) if ok else _DOCUMENT.c.attempts + 1,
+                )
+            )
+            write_parsed(connection, pfile_id, parsed)
+            if _has_reading(parsed):
+                self._copy_reading_to_questions(connection, pfile_id, parsed, now)
+
+    def stored_documents(self) -> list[Row[Any]]:
+        """Documents whose raw bytes were kept: pfile_id, sha256, declared_type,
+        parse_status and parser_version, for `schv reparse` to choose from."""
+        with self._read() as connection:
+            return list(
+                connection.execute(
+                    select(
+                        Document.pfile_id,
+                        Document.sha256,
+                        Document.declared_type,
+                        Document.parse_status,
+                        Document.parser_version,
+                    )
+                    .where(Document.sha256.is_not(None))
+                    .order_by(Document.pfile_id)
+                ).all()
+            )
 
     def _copy_reading_to_questions(
         self, connection: Connection, pfile_id: int, parsed: ParsedDocument, now: dt.datetime

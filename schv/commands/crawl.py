@@ -37,22 +37,43 @@ def parse_theme(text: str) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from schv.crawl import run_crawl
+    from schv.crawl import EXIT_BUSY, run_crawl
+    from storage.locks import LockBusy
 
     if args.since and args.until and args.since > args.until:
         raise CommandError(f"--since {args.since} is after --until {args.until}", EXIT_USAGE)
-    summary = run_crawl(
-        settings,
-        themes=tuple(args.theme) if args.theme else None,
-        since=args.since,
-        until=args.until,
-        session_year=args.session_year,
-        trigger=args.trigger,
-        verbose=args.verbose,
-        progress=not args.quiet,
-    )
+    try:
+        summary = run_crawl(
+            settings,
+            themes=tuple(args.theme) if args.theme else None,
+            since=args.since,
+            until=args.until,
+            session_year=args.session_year,
+            trigger=args.trigger,
+            full=args.full,
+            wait=None if args.wait is not None and args.wait < 0 else (args.wait or 0),
+            verbose=args.verbose,
+            progress=not args.quiet,
+        )
+    except LockBusy as exc:
+        hint = "" if args.wait else "; use --wait to wait for it"
+        raise CommandError(f"{exc}{hint}", EXIT_BUSY) from None
     print(summary.text())
-    return EXIT_OK if summary.status == "ok" else EXIT_FAILED
+    if summary.status == "ok":
+        return EXIT_OK
+    if summary.status == "degraded":
+        return settings.alarms.degraded_exit_code
+    return EXIT_FAILED
+
+
+def parse_wait(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid --wait {text!r}: expected seconds") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("--wait cannot be negative")
+    return seconds
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,6 +91,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        help="last publication date (default: today)")
     crawl.add_argument("--session-year", type=parse_session_year, metavar="YYYY-YYYY",
                        help="crawl one session year instead of a date range")
+    crawl.add_argument("--full", action="store_true",
+                       help="crawl the whole configured window, even after a successful run "
+                       "(default: incremental once a first crawl succeeded)")
+    crawl.add_argument("--wait", nargs="?", type=parse_wait, const=-1.0, metavar="SECONDS",
+                       help="when another crawl is running, wait for it (up to SECONDS; "
+                       "default: exit at once with code 75)")
     crawl.add_argument("--verbose", "-v", action="store_true", help="show Scrapy's log")
     crawl.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     crawl.add_argument("--trigger", default="manual", choices=["manual", "scheduled"],

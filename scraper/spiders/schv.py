@@ -45,6 +45,8 @@ class SchvSpider(scrapy.Spider):
         self.seen: set[int] = set()
         self.hints: dict[int, tuple[dt.date | None, dt.date | None]] = {}
         self.pending: list[int] = []
+        # Queued from storage (re-checks, unfinished documents), not from a search hit.
+        self.queued: set[int] = set()
         self.errors: list[str] = []
         self.fatal: str | None = None
         self._theme_filter_warned = False
@@ -104,8 +106,43 @@ class SchvSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.plan.mode == "incremental":
+            self._queue_known_work()
         for scope in self._scopes():
             yield self._search(scope)
+
+    # -- incremental -------------------------------------------------------------------
+
+    def _queue_known_work(self) -> None:
+        """Queue the details of questions storage says need them whatever discovery finds:
+        unanswered ones due for a re-check and ones with unfinished documents. Their
+        search-hit hints come from storage too (a hit found later replaces them), so an
+        unchanged record hashes as before."""
+        known = self.known
+        if known is None:
+            return
+        unfinished = sorted(known.unfinished) if self.plan.options.download_documents else []
+        for schv_id in (*known.recheck, *unfinished):
+            if schv_id in self.queued:
+                continue
+            stored = known.questions.get(schv_id)
+            if stored is None:
+                continue
+            self.queued.add(schv_id)
+            self.hints[schv_id] = (stored.published_on, stored.asked_on)
+            self.pending.append(schv_id)
+        self._inc("rechecked", len(known.recheck))
+
+    def _unchanged_hit(self, hit: Any) -> bool:
+        """A known question whose hit says what storage holds: its details would be the
+        same, so an incremental crawl does not ask for them."""
+        stored = self.known.questions.get(hit.schv_id) if self.known else None
+        if stored is None:
+            return False
+        answered = hit.first("statusdatumSchvBeantwoord")
+        answered_on = answered[:10] if answered else None
+        stored_answer = stored.answered_on.isoformat() if stored.answered_on else None
+        return hit.published_on == stored.published_on and answered_on == stored_answer
 
     def _json(self, response: Response, what: str) -> Any:
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
@@ -152,6 +189,11 @@ class SchvSpider(scrapy.Spider):
                 hit.published_on,
                 dt.date.fromisoformat(asked[:10]) if asked and asked[:10].count("-") == 2 else None,
             )
+            if hit.schv_id in self.queued:
+                continue  # already on its way, now with the hit's fresher hints
+            if plan.mode == "incremental" and self._unchanged_hit(hit):
+                self._inc("unchanged")
+                continue
             self.pending.append(hit.schv_id)
         served = page_no * plan.sources.search_page_size
         more = page.lastindex < page.count and served < page.count
@@ -241,7 +283,7 @@ class SchvSpider(scrapy.Spider):
             raw = raws.get(schv_id)
             if raw is None:
                 self._inc("failed")
-                self.record_error(f"question {schv_id}: found by search, unknown to open data")
+                self.record_error(f"question {schv_id}: unknown to open data")
                 continue
             published, asked = self.hints.get(schv_id, (None, None))
             try:
@@ -254,6 +296,11 @@ class SchvSpider(scrapy.Spider):
                 )
             except SourceChanged as exc:
                 raise self._stop("source_changed", str(exc)) from None
+            stored = self.known.questions.get(schv_id) if self.known else None
+            if stored is not None and stored.status == "asked" and record.status in (
+                "answered", "answered_late"
+            ):
+                self._inc("newly_answered")
             yield record
             yield from self._documents(record)
 

@@ -1,0 +1,33 @@
+"""What `schv browse` hands to Datasette: metadata from the data dictionary, and a plugin
+that makes every connection Datasette opens as read-only as `schv query`'s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from storage.dictionary import load_dictionary
+
+PLUGINS_DIR = Path(__file__).parent / "plugins"
+
+
+def datasette_metadata(database_name: str) -> dict[str, Any]:
+    """Datasette metadata: the views' titles, descriptions and column descriptions."""
+    tables = {
+        view.name: {
+            "title": view.title,
+            "description": view.description,
+            "columns": {column.name: column.description for column in view.columns},
+        }
+        for view in load_dictionary()
+    }
+    return {
+        "title": "schv: written questions of the Flemish Parliament",
+        "description": "The views are the documented public interface; the tables may "
+        "change with migrations. Read-only.",
+        "license": "Modellicentie Gratis Hergebruik Vlaanderen v1.0",
+        "license_url": "https://www.vlaanderen.be/digitaal-vlaanderen/onze-oplossingen/"
+        "open-data/voorwaarden-voor-het-hergebruik-van-overheidsinformatie/"
+        "modellicentie-gratis-hergebruik",
+        "databases": {database_name: {"tables": tables}},
+    }
