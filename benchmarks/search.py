@@ -22,18 +22,16 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage import make_engine, upgrade
 from storage.search import SearchFilters, search
+from tests.databases import temporary_postgres_database
 
 THEMES = ["Economie", "Wetenschap en Innovatie", "Welzijn", "Mobiliteit", "Onderwijs",
           "Energie", "Cultuur", "Landbouw", "Werk", "Wonen"]
@@ -178,20 +176,6 @@ def measure(url: str, rounds: int) -> list[float]:
     return timings
 
 
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    name = f"schv_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def report(label: str, url: str, questions: int, rounds: int) -> None:
     started = time.perf_counter()
     fill(url, questions)
@@ -218,7 +202,7 @@ def main() -> int:
         report("sqlite", f"sqlite:///{Path(folder) / 'schv.sqlite3'}", args.questions,
                args.rounds)
     if args.postgres_url:
-        with postgres_database(args.postgres_url) as url:
+        with temporary_postgres_database(args.postgres_url, "schv_bench") as url:
             report("postgresql", url, args.questions, args.rounds)
     else:
         print("postgresql skipped: give --postgres-url or set SCHV_TEST_POSTGRES_URL")

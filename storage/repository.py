@@ -390,13 +390,7 @@ class Store:
                 update(_DOCUMENT)
                 .where(_DOCUMENT.c.pfile_id == pfile_id)
                 .values(
-                    media_type=parsed.media_type,
-                    parse_status=parsed.parse_status,
-                    parse_error=parsed.error,
-                    parser_version=parsed.parser_version,
-                    pages=parsed.pages,
-                    text=parsed.text,
-                    parsed_at=now,
+                    **_parse_values(parsed, now),
                     attempts=literal(0) if ok else _DOCUMENT.c.attempts + 1,
                 )
             )
@@ -593,24 +587,9 @@ def _document_values(
         # New bytes: the validators describe them, even when the server sent none.
         overwrite += ["sha256", "size", "etag", "last_modified"]
     if parsed is not None:
-        values.update(
-            media_type=parsed.media_type,
-            parse_status=parsed.parse_status,
-            parse_error=parsed.error,
-            parser_version=parsed.parser_version,
-            pages=parsed.pages,
-            text=parsed.text,
-            parsed_at=now,
-        )
-        overwrite += [
-            "media_type",
-            "parse_status",
-            "parse_error",
-            "parser_version",
-            "pages",
-            "text",
-            "parsed_at",
-        ]
+        parse_values = _parse_values(parsed, now)
+        values.update(parse_values)
+        overwrite += list(parse_values)
 
     def update_set(excluded: Any) -> dict[str, Any]:
         result: dict[str, Any] = {name: excluded[name] for name in overwrite}
@@ -629,6 +608,19 @@ def _document_values(
         return result
 
     return values, update_set
+
+
+def _parse_values(parsed: ParsedDocument, now: dt.datetime) -> dict[str, Any]:
+    """The document columns a parse sets, from a crawl or from `schv reparse`."""
+    return {
+        "media_type": parsed.media_type,
+        "parse_status": parsed.parse_status,
+        "parse_error": parsed.error,
+        "parser_version": parsed.parser_version,
+        "pages": parsed.pages,
+        "text": parsed.text,
+        "parsed_at": now,
+    }
 
 
 def _run_dict(row: Row[Any]) -> dict[str, Any]:

@@ -9,13 +9,13 @@ other's rows.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.databases import temporary_postgres_database
+from tests.replica import Replica
 
 POSTGRES_URL_ENV = "SCHV_TEST_POSTGRES_URL"
 
@@ -33,27 +33,11 @@ def postgres_admin_url() -> str:
     return url
 
 
-def _create_postgres_database(admin_url: str) -> Iterator[str]:
-    name = f"schv_t_{uuid.uuid4().hex[:16]}"
-    # CREATE/DROP DATABASE cannot run inside a transaction block.
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                # FORCE: a test that forgot to dispose its engine must not leak databases.
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture
 def postgres_database_url(postgres_admin_url: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database, dropped after the test."""
-    yield from _create_postgres_database(postgres_admin_url)
+    with temporary_postgres_database(postgres_admin_url) as url:
+        yield url
 
 
 @pytest.fixture(
@@ -68,7 +52,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'schv.sqlite3'}"
         return
     admin_url: str = request.getfixturevalue("postgres_admin_url")
-    yield from _create_postgres_database(admin_url)
+    with temporary_postgres_database(admin_url) as url:
+        yield url
+
+
+@pytest.fixture
+def replica() -> Iterator[Replica]:
+    """The replica of the parliament's services with the curated data set, on 127.0.0.1."""
+    with Replica() as served:
+        yield served
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ checked through the `written_questions` view, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,6 @@ from tests.replica import Replica
 DEFAULT_THEMES = ("Economie", "Wetenschap en Innovatie")
 SEED_ID = 1824236
 
-
-@pytest.fixture
-def replica() -> Iterator[Replica]:
-    with Replica() as served:
-        yield served
 
 
 def _as_date(value: object) -> dt.date | None:

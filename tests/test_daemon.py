@@ -8,11 +8,10 @@ import datetime as dt
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from config import load_settings
@@ -23,11 +22,6 @@ from tests.test_incremental import new_question
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
-
-@pytest.fixture
-def replica() -> Iterator[Replica]:
-    with Replica() as served:
-        yield served
 
 
 def runs(database_url: str) -> list[dict[str, object]]:

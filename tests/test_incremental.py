@@ -11,10 +11,8 @@ import datetime as dt
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from tests.crawling import ROOT, replica_env, run_schv, schv_command, table_count, view_rows
@@ -24,11 +22,6 @@ THEMES = ("Economie", "Wetenschap en Innovatie")
 # An unanswered question in both default themes: its document holds the question only.
 TEMPLATE_ID = 1868031
 
-
-@pytest.fixture
-def replica() -> Iterator[Replica]:
-    with Replica() as served:
-        yield served
 
 
 def new_question(replica: Replica, n: int, *, asked_days_ago: int = 10) -> Question:

@@ -3,20 +3,11 @@ says why, exits non-zero (configurable) and shows in `schv status`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.crawling import replica_env, run_schv
 from tests.replica import Replica
 from tests.test_incremental import new_question, run_rows
-
-
-@pytest.fixture
-def replica() -> Iterator[Replica]:
-    with Replica() as served:
-        yield served
 
 
 def test_empty_discovery_where_there_were_hits_is_degraded(

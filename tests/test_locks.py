@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,11 +44,6 @@ class Holder:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
 
-
-@pytest.fixture
-def replica() -> Iterator[Replica]:
-    with Replica() as served:
-        yield served
 
 
 def test_a_held_lock_refuses_a_second_holder_until_released(database_url: str) -> None:

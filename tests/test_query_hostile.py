@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 from schv.cli import main
 from storage import QueryError, readonly_query
 from tests.analysis_data import fill
-from tests.conftest import _create_postgres_database
 from tests.crawling import ROOT, run_schv
+from tests.databases import temporary_postgres_database
 
 # Through the command, on both databases. Each must exit 1 with one line on stderr.
 HOSTILE = [
@@ -107,7 +107,7 @@ def shared_url(
         yield url
         return
     admin_url: str = request.getfixturevalue("postgres_admin_url")
-    for url in _create_postgres_database(admin_url):
+    with temporary_postgres_database(admin_url) as url:
         fill(url, folder / "raw")
         yield url
 
@@ -178,7 +178,7 @@ def test_hostile_statements_fail_and_change_nothing(
 def shared_postgres_url(
     postgres_admin_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    for url in _create_postgres_database(postgres_admin_url):
+    with temporary_postgres_database(postgres_admin_url) as url:
         fill(url, tmp_path_factory.mktemp("hostile-pg") / "raw")
         yield url
 
