@@ -257,7 +257,7 @@ def _postgres_query(url: URL, sql: str, timeout: float, max_rows: int | None) ->
 # its rows as JSON arrays. SET ROLE alone is no boundary: `SELECT set_config('role',
 # 'none', false), ...` climbs back to the session user inside the same statement. Inside
 # a SECURITY DEFINER function PostgreSQL refuses any change of role.
-# (Constants imported where used: `python -m storage.reader_role` must not find its own
+# (Constants imported where used: `schv db reader-role` must not find its own
 # module imported already by the storage package.)
 # Statements that cannot be a subquery; their output lines come back one by one.
 _LINE_STATEMENTS = frozenset({"explain", "show"})
@@ -300,7 +300,7 @@ def _enter_reader_role(cursor: psycopg.Cursor[Any]) -> None:
     if cursor.fetchone() is None:
         raise QueryError(
             f"refused: the SELECT-only role {READER_ROLE} does not exist; an administrator "
-            f"must run CREATE ROLE {READER_ROLE} NOLOGIN, then python -m storage.reader_role"
+            f"must run CREATE ROLE {READER_ROLE} NOLOGIN, then schv db reader-role"
         )
     cursor.execute(
         "SELECT 1 FROM pg_proc WHERE proname = %s AND pg_get_userbyid(proowner) = %s",
@@ -310,7 +310,7 @@ def _enter_reader_role(cursor: psycopg.Cursor[Any]) -> None:
         raise QueryError(
             f"refused: the read-only query function {READER_FUNCTION} is missing in this "
             "database; run schv db upgrade, then (as a superuser or the database owner with "
-            "CREATEROLE) python -m storage.reader_role"
+            "CREATEROLE) schv db reader-role"
         )
     try:
         cursor.execute(f"SET LOCAL ROLE {READER_ROLE}")

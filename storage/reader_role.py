@@ -2,7 +2,7 @@
 through. Set up by migration 0003; idempotent, so an administrator can run it again by
 hand after fixing what stopped the migration (it logs why):
 
-    SCHV_DATABASE_URL=postgresql+psycopg://admin@host/schv python -m storage.reader_role
+    SCHV_DATABASE_URL=postgresql+psycopg://admin@host/schv schv db reader-role
 
 - `schv_reader`: NOLOGIN, USAGE and SELECT on schv's schema (also on tables and views that
   later migrations create). Roles are server-wide: several schv databases share it.
@@ -15,8 +15,6 @@ hand after fixing what stopped the migration (it logs why):
 """
 
 from __future__ import annotations
-
-import sys
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -69,7 +67,7 @@ def setup_reader_role(bind: Connection) -> str | None:
             return (
                 f"cannot create the role {READER_ROLE} ({_one_line(exc)}); schv query refuses "
                 f"PostgreSQL until an administrator runs CREATE ROLE {READER_ROLE} NOLOGIN "
-                "and then python -m storage.reader_role"
+                "and then schv db reader-role"
             )
     try:
         with bind.begin_nested():
@@ -78,7 +76,7 @@ def setup_reader_role(bind: Connection) -> str | None:
         return (
             f"cannot set up the role {READER_ROLE} for this database ({_one_line(exc)}); "
             "schv query refuses PostgreSQL until a superuser, or the database owner with "
-            "CREATEROLE, runs python -m storage.reader_role"
+            "CREATEROLE, runs schv db reader-role"
         )
     return None
 
@@ -121,32 +119,3 @@ def drop_reader_grants(bind: Connection) -> None:
                          f"TABLES FROM {READER_ROLE}"))
     bind.execute(sa.text(f'REVOKE SELECT ON ALL TABLES IN SCHEMA "{schema}" FROM {READER_ROLE}'))
     bind.execute(sa.text(f'REVOKE USAGE ON SCHEMA "{schema}" FROM {READER_ROLE}'))
-
-
-def main() -> int:
-    from config import ConfigError, load_settings
-    from storage.db import make_engine
-
-    try:
-        url = load_settings(None).database.url
-    except ConfigError as exc:
-        print(f"schv: {exc}", file=sys.stderr)
-        return 2
-    engine = make_engine(url)
-    try:
-        if engine.dialect.name != "postgresql":
-            print("schv: the reader role is for PostgreSQL only", file=sys.stderr)
-            return 2
-        with engine.begin() as connection:
-            warning = setup_reader_role(connection)
-    finally:
-        engine.dispose()
-    if warning:
-        print(f"schv: {warning}", file=sys.stderr)
-        return 1
-    print(f"role {READER_ROLE} and function {READER_FUNCTION} are set up")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

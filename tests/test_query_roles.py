@@ -1,6 +1,6 @@
 """PostgreSQL servers where the migrating user is not a superuser: with CREATEROLE the
 reader role is set up; without, the migration still succeeds with a warning and
-`schv query` refuses in one line until an administrator runs storage.reader_role."""
+`schv query` refuses in one line until an administrator runs `schv db reader-role`."""
 
 from __future__ import annotations
 
