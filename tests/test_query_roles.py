@@ -58,13 +58,14 @@ def test_owner_without_createrole_migrates_and_query_refuses_clearly(
                                          r"schv_readonly_rows is missing in this database"):
         readonly_query(own_database, "SELECT 1", timeout=5)
 
-    # The administrator's fix, then the owner is told to get the membership.
-    from storage.reader_role import main
+    # The administrator's fix (`schv db reader-role`), then the owner is told to get the
+    # membership.
+    from schv.cli import main
 
     admin_url = make_url(postgres_admin_url).set(
         database=make_url(own_database).database).render_as_string(hide_password=False)
     monkeypatch.setenv("SCHV_DATABASE_URL", admin_url)
-    assert main() == 0
+    assert main(["db", "reader-role"]) == 0
     with pytest.raises(QueryError, match=r"may not act as schv_reader; .*GRANT schv_reader"):
         readonly_query(own_database, "SELECT 1", timeout=5)
     assert readonly_query(admin_url, "SELECT current_user", timeout=5).rows == [
