@@ -61,6 +61,12 @@ class Progress:
     def closed(self) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
-        if self.enabled and self.tty and self.last:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if not self.enabled:
+            return
+        if self.tty:
+            if self.last:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+        else:
+            # A log file gets the final counts even when the run took under one interval.
+            self.show()

@@ -31,6 +31,11 @@ def test_crawl_stores_exactly_the_themes_and_a_rerun_changes_nothing(
     )
     assert first.returncode == 0, first.stderr
     assert "Traceback" not in first.stderr
+    # Progress on stderr (a log file gets whole lines), the summary on stdout.
+    wanted = len(replica.expected_ids(DEFAULT_THEMES))
+    progress = [line for line in first.stderr.splitlines() if line.startswith("requests ")]
+    assert progress and f"discovered {wanted} · new {wanted}" in progress[-1]
+    assert f"discovered {wanted}, new {wanted}" in first.stdout
 
     rows = view_rows(database_url)
     expected = replica.expected_ids(DEFAULT_THEMES)
