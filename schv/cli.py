@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from types import ModuleType
 import schv.commands
 from config import ConfigError, load_settings
 from schv import __version__
-from schv.output import EXIT_FAILED, EXIT_USAGE, CommandError
+from schv.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("schv: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`schv query ... | head`): nothing left to say. Point stdout
+        # at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # the last line of defence: one line, not a traceback
         from sqlalchemy.exc import OperationalError
 

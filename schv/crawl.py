@@ -20,9 +20,6 @@ from scraper.settings import scrapy_settings
 if TYPE_CHECKING:
     from storage import Store
 
-# Exit code of a crawl that found another one running (sysexits' EX_TEMPFAIL: try later).
-EXIT_BUSY = 75
-
 COUNT_KEYS = (
     "discovered",
     "new",

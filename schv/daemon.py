@@ -26,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from config import Settings
-from schv.crawl import EXIT_BUSY
+from schv.output import EXIT_BUSY
 
 log = logging.getLogger("schv.daemon")
 

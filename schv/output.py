@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Another crawl or daemon holds the database (sysexits' EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
 FORMATS = ("table", "csv", "json", "jsonl")
 
 

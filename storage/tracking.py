@@ -24,6 +24,20 @@ if TYPE_CHECKING:
 ABANDONED = "abandoned: the crawl process ended without finishing (killed?)"
 
 
+def freshness(store: Store) -> dict[str, Any]:
+    """How current the data is, for `schv status`: the newest publication date, the last
+    change stored, and how many questions still wait for an answer."""
+    with store._read() as connection:
+        row = connection.execute(
+            select(
+                func.max(Question.published_on),
+                func.max(Question.updated_at),
+                func.count().filter(Question.status == "asked"),
+            )
+        ).one()
+    return {"newest_published_on": row[0], "last_change": row[1], "open": row[2]}
+
+
 def known_questions(store: Store) -> dict[int, KnownQuestion]:
     with store._read() as connection:
         rows = connection.execute(

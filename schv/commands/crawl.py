@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from config import Settings
-from schv.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from schv.output import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 
 ORDER = 10
 _SESSION_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
@@ -37,7 +37,7 @@ def parse_theme(text: str) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from schv.crawl import EXIT_BUSY, run_crawl
+    from schv.crawl import run_crawl
     from storage.locks import LockBusy
 
     if args.since and args.until and args.since > args.until:

@@ -7,7 +7,7 @@ import logging
 import sys
 
 from config import Settings
-from schv.output import CommandError
+from schv.output import EXIT_BUSY, CommandError
 
 ORDER = 15
 
@@ -25,7 +25,6 @@ def _setup_logging() -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from schv.crawl import EXIT_BUSY
     from schv.daemon import Daemon, crawl_command
     from storage import Store
     from storage.locks import LockBusy, database_lock

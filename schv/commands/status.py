@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
 
 from config import Settings
 from schv.output import EXIT_OK, print_table, redact
@@ -24,31 +23,16 @@ def _age(then: dt.datetime | None, now: dt.datetime) -> str:
     return f"{seconds // 86400} days ago"
 
 
-def _freshness(store: Any) -> dict[str, Any]:
-    from sqlalchemy import func, select
-
-    from storage.models import Question
-
-    with store._read() as connection:
-        row = connection.execute(
-            select(
-                func.max(Question.published_on),
-                func.max(Question.updated_at),
-                func.count().filter(Question.status == "asked"),
-            )
-        ).one()
-    return {"newest_published_on": row[0], "last_change": row[1], "open": row[2]}
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from storage import Store
     from storage.repository import utc_now
+    from storage.tracking import freshness
 
     with Store.open(settings.database.url, settings.database.raw_dir) as store:
         counts = store.row_counts()
         runs = store.recent_runs(args.runs)
         last_ok = store.last_successful_run()
-        fresh = _freshness(store)
+        fresh = freshness(store)
     now = utc_now()
     print(f"database: {redact(settings.database.url)}")
     print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
