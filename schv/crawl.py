@@ -20,18 +20,12 @@ from scraper.settings import scrapy_settings
 if TYPE_CHECKING:
     from storage import Store
 
-COUNT_KEYS = (
-    "discovered",
-    "new",
-    "updated",
-    "unchanged",
-    "failed",
-    "documents_fetched",
-    "documents_parsed",
-    "documents_failed",
-    "newly_answered",
-    "rechecked",
-)
+def _count_keys() -> tuple[str, ...]:
+    """The run counts the spider keeps in its stats: the crawl_run count columns, except
+    requests, which Scrapy counts itself."""
+    from storage.models import RUN_COUNT_COLUMNS
+
+    return tuple(key for key in RUN_COUNT_COLUMNS if key != "requests")
 
 
 @dataclass
@@ -255,7 +249,6 @@ def _locked_crawl(
         incremental = plan.mode == "incremental"
         known = replace_record(
             known,
-            questions=tracking.known_questions(store),
             recheck=tracking.due_for_recheck(store, settings.tracking.cadence, now)
             if incremental else (),
             unfinished=tracking.unfinished_questions(
@@ -279,7 +272,7 @@ def _locked_crawl(
 
     spider: Any = crawler.spider
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    counts = {key: int(stats.get(f"schv/{key}", 0)) for key in COUNT_KEYS}
+    counts = {key: int(stats.get(f"schv/{key}", 0)) for key in _count_keys()}
     requests = int(stats.get("downloader/request_count", 0))
     reason = stats.get("finish_reason", "finished")
     fatal = getattr(spider, "fatal", None)

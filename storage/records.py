@@ -215,16 +215,15 @@ class KnownQuestion:
     answered_on: dt.date | None
     asked_on: dt.date | None
     status: str
+    source_hash: str = ""
 
 
 @dataclass(frozen=True)
 class KnownState:
-    """Everything a crawl needs to decide what is new: question hashes, document states."""
+    """Everything a crawl needs to decide what is new: stored questions, document states."""
 
-    question_hashes: dict[int, str]  # schv id -> source_hash
+    questions: dict[int, KnownQuestion]  # schv id -> what is stored
     documents: dict[int, DocumentState]  # pfile id -> state
-    # Filled for incremental crawls (storage.Store.known_state(tracking=...)).
-    questions: dict[int, KnownQuestion] = field(default_factory=dict)
     # Unanswered questions due for a re-check of their details, oldest check first.
     recheck: tuple[int, ...] = ()
     # Questions with a document never fetched, or a failed one due for a retry.

@@ -48,6 +48,7 @@ from storage.records import (
     DocumentRef,
     DocumentState,
     FetchedDocument,
+    KnownQuestion,
     KnownState,
     ParsedDocument,
     PersonRecord,
@@ -326,7 +327,16 @@ class Store:
 
     def known_state(self) -> KnownState:
         with self._read() as connection:
-            hashes = connection.execute(select(Question.id, Question.source_hash)).all()
+            questions = connection.execute(
+                select(
+                    Question.id,
+                    Question.published_on,
+                    Question.answered_on,
+                    Question.asked_on,
+                    Question.status,
+                    Question.source_hash,
+                )
+            ).all()
             documents = connection.execute(
                 select(
                     Document.pfile_id,
@@ -339,7 +349,13 @@ class Store:
                 )
             ).all()
         return KnownState(
-            question_hashes={row.id: row.source_hash for row in hashes},
+            questions={
+                row.id: KnownQuestion(
+                    row.published_on, row.answered_on, row.asked_on, row.status,
+                    row.source_hash or "",
+                )
+                for row in questions
+            },
             documents={row.pfile_id: _document_state(row) for row in documents},
         )
 

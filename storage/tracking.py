@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select, update
 
 from storage.models import CrawlRun, Document, Question, QuestionDocument, QuestionTheme, Theme
-from storage.records import KnownQuestion
 
 if TYPE_CHECKING:
     from storage.repository import Store
@@ -36,23 +35,6 @@ def freshness(store: Store) -> dict[str, Any]:
             )
         ).one()
     return {"newest_published_on": row[0], "last_change": row[1], "open": row[2]}
-
-
-def known_questions(store: Store) -> dict[int, KnownQuestion]:
-    with store._read() as connection:
-        rows = connection.execute(
-            select(
-                Question.id,
-                Question.published_on,
-                Question.answered_on,
-                Question.asked_on,
-                Question.status,
-            )
-        ).all()
-    return {
-        row.id: KnownQuestion(row.published_on, row.answered_on, row.asked_on, row.status)
-        for row in rows
-    }
 
 
 def recheck_interval(age_days: int, cadence: Sequence[tuple[int, int]]) -> int | None:

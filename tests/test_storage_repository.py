@@ -288,11 +288,12 @@ def test_upsert_keeps_document_state(store: Store) -> None:
 
 
 def test_known_state(store: Store) -> None:
-    assert store.known_state() == KnownState(question_hashes={}, documents={})
+    assert store.known_state() == KnownState(questions={}, documents={})
     store.upsert_question(question())
     store.record_document(fetched(), pdf_parse())
     state = store.known_state()
-    assert state.question_hashes == {1931234: "hash-1"}
+    assert {i: q.source_hash for i, q in state.questions.items()} == {1931234: "hash-1"}
+    assert state.questions[1931234].status == "answered"
     assert state.documents == {
         2001: DocumentState(
             fetch_status="ok",

@@ -309,8 +309,8 @@ class SchvSpider(scrapy.Spider):
     def _documents(self, record: QuestionRecord) -> Iterator[FetchedDocument | Request]:
         if not self.plan.options.download_documents:
             return
-        known_hash = self.known.question_hashes.get(record.id) if self.known else None
-        unchanged = known_hash == record.source_hash
+        stored = self.known.questions.get(record.id) if self.known else None
+        unchanged = stored is not None and stored.source_hash == record.source_hash
         for ref in record.documents:
             state = self.known.documents.get(ref.pfile_id) if self.known else None
             fetched_ok = state is not None and state.fetch_status == "ok"
