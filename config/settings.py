@@ -72,9 +72,9 @@ def _cron(value: str) -> str | None:
     if len(value.split()) != 5:
         return "expected a 5-field cron expression like '0 6 * * *'"
     try:
-        from apscheduler.triggers.cron import CronTrigger
+        from config.cron import cron_trigger
 
-        CronTrigger.from_crontab(value)
+        cron_trigger(value, "UTC")
     except ValueError as exc:
         return f"invalid cron expression ({exc})"
     return None

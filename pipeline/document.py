@@ -42,9 +42,10 @@ def _one_line(message: str) -> str:
     return line if len(line) <= _ERROR_MAX else line[: _ERROR_MAX - 1] + "…"
 
 
-def _failure(
+def failure(
     media_type: str, status: ParseStatus, error: str, *, pages: int | None = None
 ) -> ParsedDocument:
+    """A document that could not be read, with why in one line (also used by the pool)."""
     return ParsedDocument(
         media_type=media_type,
         parse_status=status,
@@ -120,7 +121,7 @@ def _parse_pdf(body: bytes) -> ParsedDocument:
     text = clean_pages(pdf.pages)
     if not any(ch.isalnum() for ch in text):
         # Scanned or image-only: nothing to read without OCR.
-        return _failure(
+        return failure(
             PDF, "empty_text", "no extractable text (a scan? needs OCR)", pages=len(pdf.pages)
         )
     tables: list[ParsedTable] = []
@@ -151,7 +152,7 @@ def _parse_docx(body: bytes, media_type: str = DOCX) -> ParsedDocument:
     text, tables = docx_text(body)
     text = clean_pages([text])
     if not any(ch.isalnum() for ch in text):
-        return _failure(media_type, "empty_text", "no text in the Word document")
+        return failure(media_type, "empty_text", "no text in the Word document")
     return _reading(media_type, text, _docx_tables(text, tables), None)
 
 
@@ -166,7 +167,7 @@ def _parse_xlsx(body: bytes) -> ParsedDocument:
         "\n".join(" ".join(c for c in row if c) for row in rows) for _name, rows in sheets
     ).strip()
     if not tables:
-        return _failure(XLSX, "empty_text", "no cells in the workbook", pages=len(sheets))
+        return failure(XLSX, "empty_text", "no cells in the workbook", pages=len(sheets))
     return ParsedDocument(
         media_type=XLSX, parse_status="ok", parser_version=PARSER_VERSION, text=text,
         pages=len(sheets), tables=tables,
@@ -189,7 +190,7 @@ def _parse_zip(body: bytes) -> ParsedDocument:
         else:
             notes.append(f"{label} file is {sniff_media_type(member, None)}, not readable")
     if not texts:
-        return _failure(ZIP, "unsupported", "; ".join(notes))
+        return failure(ZIP, "unsupported", "; ".join(notes))
     text = clean_pages(["\n".join(texts)])
     doc = _reading(ZIP, text, _docx_tables(text, tables), None)
     return dataclasses.replace(doc, error=_one_line("; ".join(notes)) if notes else None)
@@ -205,22 +206,22 @@ def parse_document(
     body = body or b""
     media_type = sniff_media_type(body, declared_type)
     if max_bytes is not None and len(body) > max_bytes:
-        return _failure(
+        return failure(
             media_type, "too_large", f"{len(body)} bytes exceeds the limit of {max_bytes}"
         )
     reader = _READERS.get(media_type)
     if reader is None:
         # Legacy .doc, RTF, ...: recorded as such, so a later reader can pick them up.
-        return _failure(media_type, "unsupported", f"unsupported media type {media_type}")
+        return failure(media_type, "unsupported", f"unsupported media type {media_type}")
     try:
         return reader(body)
     except DocumentError as exc:
-        return _failure(media_type, exc.status, str(exc) or type(exc).__name__)
+        return failure(media_type, exc.status, str(exc) or type(exc).__name__)
     except MemoryError:
         # The worker's memory limit (pipeline.pool): the document is too big to read here.
-        return _failure(media_type, "too_large", "memory limit exceeded while parsing")
+        return failure(media_type, "too_large", "memory limit exceeded while parsing")
     except Exception as exc:
         # A bug of ours, not bad input; still one bad file must not stop the crawl, but
         # the traceback has to reach the logs.
         log.exception("parser failed on a %d-byte %s", len(body), media_type)
-        return _failure(media_type, "corrupt", f"parser error {type(exc).__name__}: {exc}")
+        return failure(media_type, "corrupt", f"parser error {type(exc).__name__}: {exc}")

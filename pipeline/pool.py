@@ -20,7 +20,7 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.document import PARSER_VERSION, parse_document
+from pipeline.document import failure, parse_document
 from pipeline.media import sniff_media_type
 from storage.records import ParsedDocument, ParseStatus
 
@@ -157,9 +157,4 @@ class ParsePool:
 
 
 def _failed(body: bytes, declared: str | None, status: ParseStatus, error: str) -> ParsedDocument:
-    return ParsedDocument(
-        media_type=sniff_media_type(body, declared),
-        parse_status=status,
-        parser_version=PARSER_VERSION,
-        error=error,
-    )
+    return failure(sniff_media_type(body, declared), status, error)

@@ -26,6 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from config import Settings
+from config.cron import cron_trigger
 from schv.output import EXIT_BUSY
 
 log = logging.getLogger("schv.daemon")
@@ -34,35 +35,6 @@ log = logging.getLogger("schv.daemon")
 KILL_AFTER_SECONDS = 30.0
 _POLL_SECONDS = 0.5
 _MAX_STDERR_LINES = 20
-
-
-def cron_trigger(expression: str, timezone: str, jitter: int | None = None) -> CronTrigger:
-    """A trigger for a standard 5-field cron expression.
-
-    Not CronTrigger.from_crontab: APScheduler 3 numbers weekdays from 0 = Monday, cron
-    from 0 = Sunday, so a numeric weekday would fire a day late. Names (mon-fri) are the
-    same in both, so numbers are translated to names.
-    """
-    minute, hour, day, month, weekday = expression.split()
-    return CronTrigger(
-        minute=minute, hour=hour, day=day, month=month,
-        day_of_week=_cron_weekdays(weekday), timezone=ZoneInfo(timezone), jitter=jitter or None,
-    )
-
-
-_WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _cron_weekdays(field: str) -> str:
-    def name(token: str) -> str:
-        return _WEEKDAY_NAMES[int(token)] if token.isdigit() and int(token) <= 7 else token
-
-    parts = []
-    for item in field.split(","):
-        body, slash, step = item.partition("/")
-        body = "-".join(name(t) for t in body.split("-"))
-        parts.append(body + (slash + step if slash else ""))
-    return ",".join(parts)
 
 
 def schedule_period(settings: Settings, now: dt.datetime) -> dt.timedelta:

@@ -40,6 +40,11 @@ class StoragePipeline:
         return cls(crawler, store, crawler.settings["SCHV_SETTINGS"])
 
     def open_spider(self, spider: Any = None) -> None:
+        if not self.settings.crawl.download_documents:
+            return  # nothing to parse: no workers to start
+        self._start_pool()
+
+    def _start_pool(self) -> None:
         parse = self.settings.parse
         self.pool = ParsePool(
             parse.workers, parse.time_limit, parse.memory_limit_mb, max_bytes=self.max_bytes
@@ -80,7 +85,7 @@ class StoragePipeline:
         if item.body is None:
             return None
         if self.pool is None:  # used without open_spider (a bare pipeline in a test)
-            self.open_spider()
+            self._start_pool()
         assert self.pool is not None
         parsed = await asyncio.wrap_future(self.pool.submit(item.body, item.content_type))
         self._inc("documents_parsed" if parsed.parse_status == "ok" else "documents_unparsed")

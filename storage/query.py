@@ -166,7 +166,8 @@ def sqlite_authorizer(
     return sqlite3.SQLITE_DENY
 
 
-def _sqlite_path(url: URL) -> Path:
+def sqlite_file(url: URL) -> Path:
+    """The file of a SQLite URL; in-memory and URI forms cannot be opened read-only."""
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         raise QueryError("only a SQLite database file can be queried")
@@ -174,7 +175,7 @@ def _sqlite_path(url: URL) -> Path:
 
 
 def _sqlite_query(url: URL, sql: str, timeout: float, max_rows: int | None) -> QueryResult:
-    path = _sqlite_path(url)
+    path = sqlite_file(url)
     if not path.is_file():
         raise QueryError(f"database not found: {path}")
     # mode=ro: SQLite itself refuses writes and will not create a missing file.
@@ -187,7 +188,7 @@ def _sqlite_query(url: URL, sql: str, timeout: float, max_rows: int | None) -> Q
         connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         connection.set_authorizer(sqlite_authorizer)
         deadline = time.monotonic() + timeout
-        connection.set_progress_handler(_stop_after(deadline), 1000)
+        connection.set_progress_handler(stop_after(deadline), 1000)
         try:
             # execute() refuses a string holding more than one statement.
             cursor = connection.execute(sql)
@@ -204,7 +205,9 @@ def _sqlite_query(url: URL, sql: str, timeout: float, max_rows: int | None) -> Q
         connection.close()
 
 
-def _stop_after(deadline: float) -> Callable[[], int]:
+def stop_after(deadline: float) -> Callable[[], int]:
+    """A SQLite progress handler that interrupts the statement at `deadline`."""
+
     def handler() -> int:
         return 1 if time.monotonic() >= deadline else 0
 

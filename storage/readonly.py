@@ -20,18 +20,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from storage.db import make_engine, normalize_url
-from storage.query import QueryError
+from storage.query import QueryError, sqlite_file, stop_after
 
 
 def sqlite_path(url: str) -> Path | None:
     """The database file of a SQLite URL; None for other databases."""
     parsed = normalize_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return None
-    database = parsed.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        raise QueryError("only a SQLite database file can be read")
-    return Path(database)
+    return sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
 
 
 @contextmanager
@@ -52,10 +47,9 @@ def read_connection(url: str, *, timeout: float) -> Iterator[Connection]:
 
         @event.listens_for(engine, "connect")
         def _limit(dbapi_connection: Any, _record: Any) -> None:
-            deadline = time.monotonic() + timeout
             dbapi_connection.execute("PRAGMA busy_timeout = 5000")
             dbapi_connection.set_progress_handler(
-                lambda: 1 if time.monotonic() >= deadline else 0, 1000
+                stop_after(time.monotonic() + timeout), 1000
             )
     else:
         engine = make_engine(url, poolclass=NullPool)

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, text
 
 from config import load_settings
-from schv.daemon import Daemon, cron_trigger, schedule_period
+from config.cron import cron_trigger
+from schv.daemon import Daemon, schedule_period
 from tests.crawling import ROOT, replica_env, schv_command, view_rows
 from tests.replica import Replica
 from tests.test_incremental import new_question
