@@ -7,6 +7,8 @@ alembic.ini.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +26,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # when it upgrades a read lock.
 WRITE_OPTION = "schv_write"
 
+_BUSY_TIMEOUT_SECONDS = 30.0
 _SQLITE_PRAGMAS = (
-    # WAL lets readers (schv query, status) work while a crawl writes.
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA foreign_keys=ON",
     # The scheduler and a manual command may meet; wait rather than fail at once.
-    "PRAGMA busy_timeout=30000",
+    f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_SECONDS * 1000)}",
+    "PRAGMA foreign_keys=ON",
     # Safe with WAL (no corruption on power loss, at worst the last commits) and faster.
     "PRAGMA synchronous=NORMAL",
 )
@@ -66,6 +67,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """WAL lets readers (schv query, status) work while a crawl writes.
+
+    Switching a new database to WAL needs a lock for which SQLite does not call the busy
+    handler: two processes opening a fresh database at once (the scheduler and a manual
+    command) would see "database is locked" straight away. So retry, within the same
+    time a busy writer is given. Once a file is in WAL mode it stays so, and this
+    returns at once."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -77,6 +97,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         try:
             for pragma in _SQLITE_PRAGMAS:
                 cursor.execute(pragma)
+            _enable_wal(cursor)
         finally:
             cursor.close()
 

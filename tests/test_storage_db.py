@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,29 @@ def test_postgres_urls_get_the_psycopg_driver(url: str) -> None:
         assert engine.dialect.driver == "psycopg"
     finally:
         engine.dispose()
+
+
+def test_processes_opening_a_new_sqlite_database_at_once_do_not_fail(tmp_path: Path) -> None:
+    # Switching a fresh file to WAL takes a lock SQLite gives no busy wait for; without a
+    # retry about one start in ten failed with "database is locked" here.
+    for trial in range(30):
+        url = f"sqlite:///{tmp_path / f'fresh-{trial}.sqlite3'}"
+        errors: list[BaseException] = []
+
+        def open_one(url: str = url, errors: list[BaseException] = errors) -> None:
+            engine = make_engine(url)
+            try:
+                with engine.connect() as connection:
+                    mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+                    assert mode == "wal"
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                engine.dispose()
+
+        threads = [threading.Thread(target=open_one) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
