@@ -124,8 +124,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     Two processes starting at once (the scheduler and a manual command) migrate one after
     the other: the second then finds the schema current. SQLite serialises them with
-    BEGIN IMMEDIATE, PostgreSQL with a transaction-scoped advisory lock.
+    BEGIN IMMEDIATE, PostgreSQL with a transaction-scoped advisory lock. A database at
+    the head already is left without taking that lock: an analyst's login may read but
+    not take advisory locks (storage/reader_role.py).
     """
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
     with engine.connect() as connection:
         connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin():

@@ -4,8 +4,9 @@ Used by `schv query`, `schv search`, `schv export` and anything else that passes
 did not write. The guards do not trust the SQL text:
 
 - SQLite: the file is opened read-only (`mode=ro`) and an authorizer refuses every action
-  that is not a read (writes, DDL, ATTACH, pragma writes, load_extension); FTS5 reads
-  are reads and pass. One statement per call (sqlite3 refuses more).
+  that is not a read (writes, DDL, ATTACH, pragma writes) and every function not on an
+  explicit list (so load_extension, fts3_tokenizer); FTS5 reads are reads and pass. One
+  statement per call (sqlite3 refuses more).
 - PostgreSQL: one statement of a kind that returns rows (so no COMMIT, SET TRANSACTION,
   ANALYZE, LOCK, COPY), in a READ ONLY transaction that is always rolled back, run as the
   SELECT-only role `schv_reader` through a SECURITY DEFINER function owned by it (see
@@ -140,15 +141,57 @@ _READ_PRAGMAS_WITHOUT_VALUE = frozenset(
 )
 
 
+# The SQL functions a query may call, by name; every other is refused. An allowlist,
+# because a denylist misses what a SQLite build adds: `fts3_tokenizer()` returns a native
+# pointer and, given one, registers a tokenizer from it; `load_extension()` runs native
+# code from any file; `fts5()` takes a pointer; `optimize()` (FTS3) and `sqlite_log()`
+# write; the rtree* functions are for debugging. Names of newer SQLite versions are listed
+# too, so an upgrade of the library does not take functions from analysts.
+SQLITE_FUNCTIONS = frozenset(
+    {
+        # core scalar functions
+        "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob",
+        "hex", "if", "ifnull", "iif", "instr", "last_insert_rowid", "length", "like",
+        "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "octet_length",
+        "printf", "quote", "random", "randomblob", "replace", "round", "rtrim", "sign",
+        "soundex", "sqlite_compileoption_get", "sqlite_compileoption_used",
+        "sqlite_offset", "sqlite_source_id", "sqlite_version", "substr", "substring",
+        "subtype", "total_changes", "trim", "typeof", "unhex", "unicode", "unistr",
+        "unistr_quote", "unlikely", "upper", "zeroblob",
+        # dates and times
+        "current_date", "current_time", "current_timestamp", "date", "datetime",
+        "julianday", "strftime", "time", "timediff", "unixepoch",
+        # aggregates
+        "avg", "count", "group_concat", "median", "percentile", "percentile_cont",
+        "percentile_disc", "string_agg", "sum", "total",
+        # window functions
+        "cume_dist", "dense_rank", "first_value", "lag", "last_value", "lead",
+        "nth_value", "ntile", "percent_rank", "rank", "row_number",
+        # mathematics
+        "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "ceiling",
+        "cos", "cosh", "degrees", "exp", "floor", "ln", "log", "log10", "log2", "mod", "pi",
+        "pow", "power", "radians", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+        # JSON (`->` and `->>` are functions to the authorizer)
+        "->", "->>", "json", "json_array", "json_array_length", "json_error_position",
+        "json_extract", "json_group_array", "json_group_object", "json_insert",
+        "json_object", "json_patch", "json_pretty", "json_quote", "json_remove",
+        "json_replace", "json_set", "json_type", "json_valid", "jsonb", "jsonb_array",
+        "jsonb_extract", "jsonb_group_array", "jsonb_group_object", "jsonb_insert",
+        "jsonb_object", "jsonb_patch", "jsonb_remove", "jsonb_replace", "jsonb_set",
+        # full-text search: MATCH and the FTS5 (and FTS3) auxiliary functions
+        "match", "bm25", "highlight", "snippet", "matchinfo", "offsets",
+    }
+)
+
+
 def sqlite_authorizer(
     action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None
 ) -> int:
     if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_FUNCTION:
-        # load_extension would run native code from any file.
-        denied = (arg2 or "").lower() == "load_extension"
-        return sqlite3.SQLITE_DENY if denied else sqlite3.SQLITE_OK
+        allowed = (arg2 or "").lower() in SQLITE_FUNCTIONS
+        return sqlite3.SQLITE_OK if allowed else sqlite3.SQLITE_DENY
     if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
         # Connecting an FTS5 table (question_fts) asks for this while it declares its
         # schema. A user's UPDATE of sqlite_master is refused by SQLite itself ("may not
@@ -297,7 +340,13 @@ def _postgres_run(
 
 
 def _enter_reader_role(cursor: psycopg.Cursor[Any]) -> None:
-    from storage.reader_role import READER_FUNCTION, READER_ROLE
+    from storage.reader_role import (
+        GUARDED_NAMES,
+        REACHABLE_FUNCTIONS_SQL,
+        READER_FUNCTION,
+        READER_ROLE,
+        unguarded_message,
+    )
 
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (READER_ROLE,))
     if cursor.fetchone() is None:
@@ -315,6 +364,11 @@ def _enter_reader_role(cursor: psycopg.Cursor[Any]) -> None:
             "database; run schv db upgrade, then (as a superuser or the database owner with "
             "CREATEROLE) schv db reader-role"
         )
+    # Refuse rather than run where the role could take the crawl lock's key.
+    cursor.execute(REACHABLE_FUNCTIONS_SQL, {"names": list(GUARDED_NAMES), "role": READER_ROLE})
+    reachable = [row[0] for row in cursor.fetchall()]
+    if reachable:
+        raise QueryError(f"refused: {unguarded_message(reachable)}")
     try:
         cursor.execute(f"SET LOCAL ROLE {READER_ROLE}")
     except psycopg.errors.InsufficientPrivilege:

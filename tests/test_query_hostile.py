@@ -51,6 +51,45 @@ HOSTILE = [
     "UPDATE sqlite_master SET sql = 'evil'",
 ]
 
+# Functions outside the SQLite authorizer's list: fts3_tokenizer returns a native pointer
+# (one argument) and registers a tokenizer from one (two arguments).
+HOSTILE_SQLITE = [
+    "SELECT fts3_tokenizer('simple')",
+    "SELECT hex(fts3_tokenizer('simple'))",
+    "SELECT fts3_tokenizer('evil', x'0000000000000000')",
+    "SELECT FTS3_Tokenizer('porter')",
+    "SELECT fts5(NULL)",
+    "SELECT sqlite_log(1, 'evil')",
+    "SELECT load_extension('/tmp/evil')",
+    "SELECT rtreenode(2, x'00')",
+    "SELECT optimize(question_fts) FROM question_fts",
+]
+
+# The reader role reaches no advisory lock (a query could hold the crawl lock's key,
+# storage.locks: classid 0x5C4F = 23631, objid 1, and stop every crawl), no large
+# object and no server file, directly or through a function that runs SQL.
+HOSTILE_POSTGRES_FUNCTIONS = [
+    "SELECT pg_advisory_lock(23631, 1)",
+    "SELECT pg_try_advisory_lock(23631, 1)",
+    "SELECT pg_try_advisory_lock(23631)",
+    "SELECT pg_advisory_lock_shared(23631, 2)",
+    "SELECT pg_advisory_xact_lock(23631, 1)",
+    "SELECT pg_try_advisory_xact_lock_shared(1)",
+    "SELECT pg_advisory_unlock_all()",
+    "SELECT pg_catalog.pg_try_advisory_lock(23631, 1), pg_sleep(0)",
+    "SELECT query_to_xml('SELECT pg_try_advisory_lock(23631, 1)', true, true, '')",
+    "SELECT lo_get(1)",
+    "SELECT lo_open(1, 262144)",
+    "SELECT loread(0, 10)",
+    "SELECT lo_export(1, '/tmp/schv-evil')",
+    "SELECT lo_import('/etc/hostname', 4242)",
+    "SELECT pg_stat_file('.')",
+    "SELECT pg_read_binary_file('/etc/hostname')",
+    "SELECT pg_ls_waldir()",
+    "SELECT pg_ls_tmpdir()",
+    "SELECT pg_current_logfile()",
+]
+
 # PostgreSQL's own ways out of a read-only transaction or above a SELECT-only role.
 HOSTILE_POSTGRES = [
     "BEGIN TRANSACTION READ WRITE",
@@ -174,6 +213,18 @@ def test_hostile_statements_fail_and_change_nothing(
     assert [_data_files(folder) for folder in folders] == files
 
 
+@pytest.mark.parametrize("shared_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("sql", HOSTILE_SQLITE)
+def test_sqlite_functions_outside_the_list_are_refused(
+    shared_url: str, sql: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _snapshot(shared_url)
+    code, out, err = _schv(shared_url, "query", sql, capsys=capsys)
+    assert (code, out) == (1, "")
+    assert err == "schv: query failed: refused: the query may only read (not authorized)\n"
+    assert _snapshot(shared_url) == before
+
+
 @pytest.fixture(scope="module")
 def shared_postgres_url(
     postgres_admin_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -195,6 +246,130 @@ def test_postgres_escapes_fail_and_change_nothing(
     assert err.startswith("schv: query failed: ") and err.count("\n") == 1
     assert _snapshot(shared_url) == before
     assert not Path("/tmp/schv-evil.csv").exists() and not Path("/tmp/schv-evil").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sql", HOSTILE_POSTGRES_FUNCTIONS)
+def test_postgres_reader_reaches_no_lock_large_object_or_file_function(
+    shared_postgres_url: str, sql: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _schv(shared_postgres_url, "query", sql, capsys=capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith("schv: query failed: permission denied for function ")
+    assert err.count("\n") == 1
+    assert not Path("/tmp/schv-evil").exists()
+
+
+@pytest.mark.postgres
+def test_postgres_query_cannot_hold_the_crawl_lock(shared_postgres_url: str) -> None:
+    """While a query runs, a crawl can still take its lock: the key is out of reach."""
+    import threading
+
+    from storage.locks import database_lock
+
+    outcome: list[object] = []
+
+    def query() -> None:
+        try:
+            outcome.append(readonly_query(
+                shared_postgres_url,
+                "SELECT pg_advisory_lock(23631, 1), pg_sleep(3)", timeout=10,
+            ))
+        except QueryError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=query)
+    thread.start()
+    try:
+        with database_lock(shared_postgres_url, "crawl", wait=0):
+            pass
+    finally:
+        thread.join()
+    assert isinstance(outcome[0], QueryError)
+
+
+@pytest.mark.postgres
+def test_postgres_reader_role_has_no_guarded_function(shared_postgres_url: str) -> None:
+    from storage.reader_role import GUARDED_NAMES, reachable_functions
+
+    engine = create_engine(shared_postgres_url)
+    try:
+        with engine.connect() as connection:
+            assert reachable_functions(connection) == []
+            # Yet every name is a real function of this server, or the check proves
+            # nothing (adminpack's are there only when it is installed).
+            present = set(connection.execute(text(
+                "SELECT DISTINCT proname FROM pg_proc WHERE proname = ANY(:names)"
+            ), {"names": list(GUARDED_NAMES)}).scalars())
+    finally:
+        engine.dispose()
+    assert set(GUARDED_NAMES) - present <= {
+        "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_logdir_ls"}
+
+
+# What analysts write: aggregates, window functions, dates, JSON, strings and full-text
+# search. The guards above must leave all of it working. (SQLite, PostgreSQL, expected.)
+ANALYST = [
+    ("SELECT count(*), sum(id), min(id), max(id), avg(id), total(id) FROM question",
+     "SELECT count(*), sum(id), min(id), max(id), avg(id), sum(id) FROM question",
+     [(6, 621, 101, 106, 103.5, 621)]),
+    ("SELECT group_concat(id, ',') FROM (SELECT id FROM question ORDER BY id)",
+     "SELECT string_agg(id::text, ',' ORDER BY id) FROM question",
+     [("101,102,103,104,105,106",)]),
+    ("SELECT id, row_number() OVER w, rank() OVER w, lag(id) OVER w, "
+     "first_value(id) OVER w, ntile(2) OVER w FROM question WINDOW w AS (ORDER BY id) "
+     "ORDER BY id LIMIT 2",
+     "SELECT id, row_number() OVER w, rank() OVER w, lag(id) OVER w, "
+     "first_value(id) OVER w, ntile(2) OVER w FROM question WINDOW w AS (ORDER BY id) "
+     "ORDER BY id LIMIT 2",
+     [(101, 1, 1, None, 101, 1), (102, 2, 2, 101, 101, 1)]),
+    ("SELECT strftime('%Y-%m', asked_on), date(asked_on, '+1 day'), "
+     "CAST(julianday('2024-01-19') - julianday(asked_on) AS INTEGER) "
+     "FROM question WHERE id = 101",
+     "SELECT to_char(asked_on, 'YYYY-MM'), (asked_on + 1)::text, "
+     "('2024-01-19'::date - asked_on) FROM question WHERE id = 101",
+     [("2024-01", "2024-01-10", 10)]),
+    ("SELECT upper(subject), lower(substr(subject, 1, 4)), length(subject), "
+     "replace(subject, ' ', '_'), instr(subject, 'steun'), trim('  x ') "
+     "FROM question WHERE id = 101",
+     "SELECT upper(subject), lower(substr(subject, 1, 4)), length(subject), "
+     "replace(subject, ' ', '_'), strpos(subject, 'steun'), trim('  x ') "
+     "FROM question WHERE id = 101",
+     [("INNOVATIESTEUN VOOR KMO'S", "inno", 25, "Innovatiesteun_voor_kmo's", 10, "x")]),
+    ("SELECT coalesce(NULL, 'a'), nullif(1, 1), abs(-2), round(2.567, 1), "
+     "CASE WHEN 1 > 0 THEN 'yes' END, printf('%05d', 42)",
+     "SELECT coalesce(NULL, 'a'), nullif(1, 1), abs(-2), round(2.567, 1), "
+     "CASE WHEN 1 > 0 THEN 'yes' END, to_char(42, 'FM00000')",
+     [("a", None, 2, 2.6, "yes", "00042")]),
+    ("SELECT json_extract(json_object('n', 7, 'xs', json_array(1, 2)), '$.xs[1]'), "
+     "json_array_length('[1,2,3]'), '{\"a\": {\"b\": 4}}' ->> '$.a.b'",
+     "SELECT (json_build_object('n', 7, 'xs', json_build_array(1, 2)) -> 'xs' ->> 1)::int, "
+     "json_array_length('[1,2,3]'), ('{\"a\": {\"b\": 4}}'::jsonb #>> '{a,b}')::int",
+     [(2, 3, 4)]),
+    ("SELECT rowid, snippet(question_fts, 1, '[', ']', '…', 4) IS NOT NULL, "
+     "bm25(question_fts) < 0 FROM question_fts WHERE question_fts MATCH 'creatieve'",
+     "SELECT id, ts_headline('dutch', subject, websearch_to_tsquery('dutch', 'creatieve')) "
+     "IS NOT NULL, ts_rank(search_vector, websearch_to_tsquery('dutch', 'creatieve')) > 0 "
+     "FROM question WHERE search_vector @@ websearch_to_tsquery('dutch', 'creatieve')",
+     [(102, True, True)]),
+    ("SELECT rowid FROM question_fts WHERE question_fts MATCH 'innovatiesteun*' "
+     "ORDER BY rank",
+     "SELECT id FROM question WHERE to_tsvector('dutch', subject) @@ "
+     "to_tsquery('dutch', 'innovatiesteun') ORDER BY ts_rank(search_vector, "
+     "to_tsquery('dutch', 'innovatiesteun')) DESC",
+     [(101,)]),
+]
+
+
+@pytest.mark.parametrize(("sqlite_sql", "postgres_sql", "expected"), ANALYST)
+def test_analyst_sql_still_works(
+    shared_url: str, sqlite_sql: str, postgres_sql: str, expected: list[tuple[object, ...]]
+) -> None:
+    sql = sqlite_sql if shared_url.startswith("sqlite") else postgres_sql
+    rows = readonly_query(shared_url, sql, timeout=10).rows
+    # SQLite has no booleans: 1 and 0 stand for them.
+    assert [tuple(v if not isinstance(v, bool) else int(v) for v in row) for row in rows] == [
+        tuple(v if not isinstance(v, bool) else int(v) for v in row) for row in expected]
 
 
 @pytest.mark.postgres

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from storage import QueryError, Store, readonly_query
+from storage.locks import database_lock
 
 pytestmark = pytest.mark.postgres
 
@@ -38,11 +39,35 @@ def own_database(postgres_admin_url: str, request: pytest.FixtureRequest) -> Ite
 
 
 @pytest.mark.parametrize("own_database", [True], indirect=True)
-def test_owner_with_createrole_gets_the_reader_role(own_database: str, raw_dir: Path) -> None:
-    with Store.open(own_database, raw_dir):
+def test_owner_with_createrole_gets_the_reader_role_but_queries_wait_for_a_superuser(
+    own_database: str, raw_dir: Path, caplog: pytest.LogCaptureFixture,
+    postgres_admin_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The role and its function need CREATEROLE; taking the advisory-lock functions from
+    PUBLIC needs a superuser. Until one has, a query could hold the crawl lock's key, so
+    `schv query` refuses, saying so."""
+    with caplog.at_level(logging.WARNING, logger="schv.migrations"), \
+            Store.open(own_database, raw_dir):
         pass
-    rows = readonly_query(own_database, "SELECT current_user", timeout=5).rows
-    assert rows == [("schv_reader",)]
+    assert any("schv query refuses PostgreSQL until a superuser runs schv db reader-role"
+               in r.getMessage() for r in caplog.records)
+    with pytest.raises(QueryError, match=r"^refused: the role schv_reader may still call "
+                                         r"lo_close\(integer\) and \d+ more"):
+        readonly_query(own_database, "SELECT pg_try_advisory_lock(23631, 1)", timeout=5)
+
+    from schv.cli import main
+
+    admin_url = make_url(postgres_admin_url).set(
+        database=make_url(own_database).database).render_as_string(hide_password=False)
+    monkeypatch.setenv("SCHV_DATABASE_URL", admin_url)
+    assert main(["db", "reader-role"]) == 0
+    assert readonly_query(own_database, "SELECT current_user", timeout=5).rows == [
+        ("schv_reader",)]
+    with pytest.raises(QueryError, match="permission denied for function pg_try_advisory_lock"):
+        readonly_query(own_database, "SELECT pg_try_advisory_lock(23631, 1)", timeout=5)
+    # The owner's own crawls and migrations still take their locks.
+    with database_lock(own_database, "crawl", wait=0), Store.open(own_database, raw_dir):
+        pass
 
 
 @pytest.mark.parametrize("own_database", [False], indirect=True)
