@@ -19,6 +19,7 @@ from scraper.settings import scrapy_settings
 
 if TYPE_CHECKING:
     from storage import Store
+    from storage.locks import HeldLock
 
 def _count_keys() -> tuple[str, ...]:
     """The run counts the spider keeps in its stats: the crawl_run count columns, except
@@ -124,11 +125,11 @@ def run_crawl(
     from storage import Store
     from storage.locks import database_lock
 
-    with database_lock(settings.database.url, "crawl", wait=wait):
+    with database_lock(settings.database.url, "crawl", wait=wait) as lock:
         store = Store.open(settings.database.url, settings.database.raw_dir)
         try:
             return _locked_crawl(
-                settings, store,
+                settings, store, lock,
                 themes=themes, since=since, until=until, session_year=session_year,
                 trigger=trigger, full=full, verbose=verbose, progress=progress,
                 extra_scrapy_settings=extra_scrapy_settings,
@@ -212,6 +213,7 @@ def _window(plan: CrawlPlan) -> str:
 def _locked_crawl(
     settings: Settings,
     store: Store,
+    lock: HeldLock,
     *,
     themes: tuple[str, ...] | None,
     since: dt.date | None,
@@ -228,6 +230,7 @@ def _locked_crawl(
 
     from scraper.spiders.schv import SchvSpider
     from storage import tracking
+    from storage.locks import LockLost
     from storage.repository import utc_now
 
     started = time.monotonic()
@@ -262,6 +265,8 @@ def _locked_crawl(
         process = CrawlerProcess(scrapy_conf)
         crawler = process.create_crawler(SchvSpider)
         crawler.schv_store = store  # type: ignore[attr-defined]
+        # The pipeline asks it before each write (scraper.pipelines).
+        crawler.schv_lock = lock  # type: ignore[attr-defined]
         process.crawl(crawler, plan=plan, known=known)
         process.start()
     except BaseException as exc:
@@ -277,6 +282,13 @@ def _locked_crawl(
     reason = stats.get("finish_reason", "finished")
     fatal = getattr(spider, "fatal", None)
     errors = list(getattr(spider, "errors", []))
+    if not fatal:
+        # Lost after the last write: the run must not pass as ok all the same.
+        try:
+            lock.ensure_held()
+        except LockLost as exc:
+            fatal = str(exc)
+            errors.append(fatal)
     # An exception in our own callbacks is a bug: the run must not pass as ok.
     bugs = {k.split("/", 1)[1]: v for k, v in stats.items()
             if k.startswith("spider_exceptions/") and k.count("/") == 1}

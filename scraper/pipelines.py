@@ -3,6 +3,7 @@
 One bad item never stops the run: a storage or parsing failure is recorded on the run
 and on the document, which a later run retries. Documents parse in a process pool
 (pipeline.pool), awaited on the asyncio reactor, so downloads go on while they parse.
+A lost crawl lock does stop it: no write after that (storage.locks).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipeline.pool import ParsePool
+from storage.locks import LockLost
 from storage.records import FetchedDocument, ParsedDocument, QuestionRecord
 
 if TYPE_CHECKING:
@@ -67,14 +69,40 @@ class StoragePipeline:
         if spider is not None and hasattr(spider, "record_error"):
             spider.record_error(message)
 
+    def _may_write(self) -> bool:
+        """False once the crawl lock is lost: the item is not written and the crawl stops,
+        failed, with the reason (another crawl may be writing by now)."""
+        lock = getattr(self.crawler, "schv_lock", None)
+        if lock is None:  # a bare pipeline in a test
+            return True
+        try:
+            lock.ensure_held()
+        except LockLost as exc:
+            spider = self.crawler.spider
+            if spider is not None and getattr(spider, "fatal", None) is None:
+                spider.fatal = str(exc)
+                if hasattr(spider, "record_error"):
+                    spider.record_error(str(exc))
+                from scrapy.utils.defer import deferred_from_coro
+
+                assert self.crawler.engine is not None
+                # Not awaited: closing waits for the items in flight, this one included.
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
+            return False
+        return True
+
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if isinstance(item, QuestionRecord):
+            if not self._may_write():
+                return item
             try:
                 self._inc(self.store.upsert_question(item))
             except SQLAlchemyError as exc:
                 self._fail(f"question {item.id}", exc)
         elif isinstance(item, FetchedDocument):
             parsed = await self._parse(item)
+            if not self._may_write():
+                return item
             try:
                 self.store.record_document(item, parsed)
             except SQLAlchemyError as exc:

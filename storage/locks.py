@@ -4,6 +4,12 @@ SQLite: an exclusive `flock` on a lock file beside the database (`<db>.crawl.loc
 `<db>.daemon.lock`); PostgreSQL: a session advisory lock held on a dedicated connection.
 Both are released by the operating system or the server when the holder dies, even by
 SIGKILL, so a crashed crawl never blocks the next one.
+
+A lock can also go while its holder lives: the server ends the lock's connection (a
+restart, pg_terminate_backend, a network cut), or someone deletes the lock file. Another
+crawl may then start at once, so the holder asks `HeldLock.ensure_held()` before each
+write and stops on LockLost. The advisory key is out of reach of `schv query`
+(storage/reader_role.py).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from storage.db import _sqlite_file, normalize_url
@@ -30,8 +37,21 @@ _PG_OBJECTS: dict[str, int] = {"crawl": 1, "daemon": 2}
 _POLL_SECONDS = 0.5
 
 
-class LockBusy(RuntimeError):
+class LockError(RuntimeError):
+    """The lock cannot be taken or kept; the message says why, in one line."""
+
+
+class LockBusy(LockError):
     """Another process holds the lock; the message says which kind and, if known, which pid."""
+
+
+class LockLost(LockError):
+    """The lock stopped being ours while we held it: nothing more may be written."""
+
+
+def _one_line(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return " ".join(str(cause).split())[:200]
 
 
 def lock_path(database: Path, name: LockName) -> Path:
@@ -64,6 +84,19 @@ class _FileLock:
             return ""
         return f" (pid {pid})" if pid.isdigit() else ""
 
+    def lost(self) -> str | None:
+        """Why the lock is no longer ours, or None. A waiter that finds the path free
+        (deleted, or replaced by another file) creates and locks a new file there."""
+        assert self.fd is not None
+        try:
+            on_disk = os.stat(self.path)
+        except FileNotFoundError:
+            return f"its lock file {self.path} was deleted"
+        held = os.fstat(self.fd)
+        if (held.st_dev, held.st_ino) != (on_disk.st_dev, on_disk.st_ino):
+            return f"its lock file {self.path} was replaced"
+        return None
+
     def release(self) -> None:
         if self.fd is not None:
             # Unlock before close so a waiter never sees a truncated file as ours.
@@ -77,16 +110,44 @@ class _AdvisoryLock:
         self.engine = create_engine(normalize_url(url), poolclass=NullPool)
         self.key = (_PG_CLASS, _PG_OBJECTS[name])
         self.connection: Any = None
+        # The server process holding the lock: a session lock lives exactly as long.
+        self.backend: int | None = None
+        self.gone = False
 
     def try_acquire(self) -> bool:
         if self.connection is None:
             self.connection = self.engine.connect().execution_options(
                 isolation_level="AUTOCOMMIT"
             )
-        got = self.connection.execute(
-            text("SELECT pg_try_advisory_lock(:c, :o)"), {"c": self.key[0], "o": self.key[1]}
-        ).scalar_one()
+        try:
+            got, backend = self.connection.execute(
+                text("SELECT pg_try_advisory_lock(:c, :o), pg_backend_pid()"),
+                {"c": self.key[0], "o": self.key[1]},
+            ).one()
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+                raise LockError(
+                    f"this database user may not take schv's locks ({_one_line(exc)}); the "
+                    "README's schv_reader section says which grant it needs"
+                ) from None
+            raise
+        self.backend = int(backend)
         return bool(got)
+
+    def lost(self) -> str | None:
+        """Why the lock is no longer ours, or None. On a dropped connection SQLAlchemy
+        would quietly connect again, to a session that holds nothing: hence the pid."""
+        if self.gone:
+            return "its database connection dropped"
+        try:
+            backend = self.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        except SQLAlchemyError as exc:
+            self.gone = True
+            return f"its database connection dropped: {_one_line(exc)}"
+        if backend != self.backend:
+            self.gone = True
+            return "its database connection dropped and was replaced"
+        return None
 
     def holder(self) -> str:
         if self.connection is None:
@@ -105,11 +166,13 @@ class _AdvisoryLock:
 
     def release(self) -> None:
         if self.connection is not None:
+            # A session that does not hold the lock has nothing to unlock.
             with contextlib.suppress(Exception):
-                self.connection.execute(
-                    text("SELECT pg_advisory_unlock(:c, :o)"),
-                    {"c": self.key[0], "o": self.key[1]},
-                )
+                if not self.gone:
+                    self.connection.execute(
+                        text("SELECT pg_advisory_unlock(:c, :o)"),
+                        {"c": self.key[0], "o": self.key[1]},
+                    )
             self.connection.close()
             self.connection = None
         self.engine.dispose()
@@ -119,8 +182,30 @@ def _describe(name: LockName) -> str:
     return "another schv daemon is running" if name == "daemon" else "another crawl is running"
 
 
+class HeldLock:
+    """What `database_lock` yields: ask `ensure_held()` before each write."""
+
+    def __init__(self, name: LockName, lock: _FileLock | _AdvisoryLock | None) -> None:
+        self.name = name
+        self._lock = lock
+        self._lost: str | None = None
+
+    def ensure_held(self) -> None:
+        """Raise LockLost (a one-line reason) once the lock is no longer ours; from then
+        on, always."""
+        if self._lost is None and self._lock is not None:
+            why = self._lock.lost()
+            if why:
+                self._lost = (
+                    f"the {self.name} lock was lost ({why}); stopped, as another "
+                    f"{self.name} may be running now"
+                )
+        if self._lost is not None:
+            raise LockLost(self._lost)
+
+
 @contextlib.contextmanager
-def database_lock(url: str, name: LockName, *, wait: float | None = 0) -> Iterator[None]:
+def database_lock(url: str, name: LockName, *, wait: float | None = 0) -> Iterator[HeldLock]:
     """Hold the `name` lock of the database at `url` for the `with` block.
 
     `wait`: 0 = fail at once with LockBusy, None = wait as long as it takes, a number =
@@ -132,7 +217,7 @@ def database_lock(url: str, name: LockName, *, wait: float | None = 0) -> Iterat
     if parsed.get_backend_name() == "sqlite":
         database = _sqlite_file(parsed)
         if database is None:
-            yield
+            yield HeldLock(name, None)
             return
         lock = _FileLock(lock_path(database.resolve(), name))
     else:
@@ -143,6 +228,6 @@ def database_lock(url: str, name: LockName, *, wait: float | None = 0) -> Iterat
             if deadline is not None and time.monotonic() >= deadline:
                 raise LockBusy(f"{_describe(name)} on this database{lock.holder()}")
             time.sleep(_POLL_SECONDS)
-        yield
+        yield HeldLock(name, lock)
     finally:
         lock.release()

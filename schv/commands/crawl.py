@@ -38,7 +38,7 @@ def parse_theme(text: str) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from schv.crawl import run_crawl
-    from storage.locks import LockBusy
+    from storage.locks import LockBusy, LockError
 
     if args.since and args.until and args.since > args.until:
         raise CommandError(f"--since {args.since} is after --until {args.until}", EXIT_USAGE)
@@ -58,6 +58,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except LockBusy as exc:
         hint = "" if args.wait else "; use --wait to wait for it"
         raise CommandError(f"{exc}{hint}", EXIT_BUSY) from None
+    except LockError as exc:
+        raise CommandError(str(exc), EXIT_FAILED) from None
     print(summary.text())
     if summary.status == "ok":
         return EXIT_OK

@@ -27,7 +27,7 @@ def _setup_logging() -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from schv.daemon import Daemon, crawl_command
     from storage import Store
-    from storage.locks import LockBusy, database_lock
+    from storage.locks import LockBusy, LockError, database_lock
 
     _setup_logging()
     try:
@@ -39,6 +39,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return daemon.serve(last_ok.get("finished_at") if last_ok else None)
     except LockBusy as exc:
         raise CommandError(f"{exc}: refusing to start a second one", EXIT_BUSY) from None
+    except LockError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -56,18 +56,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline import PARSER_VERSION
     from pipeline.pool import ParsePool
     from storage import Store
-    from storage.locks import LockBusy, database_lock
+    from storage.locks import LockError, database_lock
 
     try:
-        with database_lock(settings.database.url, "crawl"):
-            return _reparse(args, settings, Store, ParsePool, PARSER_VERSION)
-    except LockBusy as exc:
+        with database_lock(settings.database.url, "crawl") as lock:
+            return _reparse(args, settings, Store, ParsePool, PARSER_VERSION, lock)
+    except LockError as exc:
         print(f"schv reparse: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
 
 def _reparse(
-    args: argparse.Namespace, settings: Settings, store_cls: Any, pool_cls: Any, version: str
+    args: argparse.Namespace, settings: Settings, store_cls: Any, pool_cls: Any, version: str,
+    lock: Any = None,
 ) -> int:
     parse = settings.parse
     outcomes: Counter[str] = Counter()
@@ -91,6 +92,8 @@ def _reparse(
                 nonlocal done
                 pfile_id, future = pending.popleft()
                 parsed = future.result()
+                if lock is not None:
+                    lock.ensure_held()  # LockLost: stop before writing beside a crawl
                 store.record_parse(pfile_id, parsed)
                 outcomes[parsed.parse_status] += 1
                 done += 1
