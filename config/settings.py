@@ -8,7 +8,9 @@ configuration table is checked against it by a test.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -22,7 +24,12 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 
 
 class ConfigError(ValueError):
-    """A configuration problem, worded as one line that names the key."""
+    """A configuration problem, worded as one line that names the key; `problem` is the
+    part about the value alone."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 def _url(value: str) -> str | None:
@@ -33,8 +40,15 @@ def _url(value: str) -> str | None:
 
 
 def _db_url(value: str) -> str | None:
-    if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
-        return "expected an sqlite:/// or postgresql+psycopg:// URL"
+    if value.startswith("sqlite:"):
+        # `sqlite:`, `sqlite://` (in memory: lost when the command ends) and `sqlite:///`
+        # name no file.
+        path = value.removeprefix("sqlite:///") if value.startswith("sqlite:///") else ""
+        if not path.split("?", 1)[0] or path == ":memory:":
+            return "expected sqlite:///PATH, naming the database file"
+        return None
+    if not value.startswith(("postgresql://", "postgresql+psycopg://")):
+        return "expected an sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE URL"
     return None
 
 
@@ -48,12 +62,46 @@ def _date_or_empty(value: str) -> str | None:
     return None
 
 
-def _positive(value: float) -> str | None:
-    return None if value > 0 else "must be greater than 0"
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _not_negative(value: float) -> str | None:
-    return None if value >= 0 else "must not be negative"
+def between(low: float, high: float, *, above: bool = False) -> Callable[[float], str | None]:
+    """A check of `low <= value <= high` (`above`: `low < value`). Every number has an
+    upper bound too: far beyond any sane value, a huge number only overflows later (a
+    date past year 9999, a C int in SQLite's busy timeout) or means "never"."""
+    lower = f"greater than {_number(low)}" if above else f"at least {_number(low)}"
+    wording = (f"must be {lower} and at most {_number(high)}" if above
+               else f"must be between {_number(low)} and {_number(high)}")
+
+    def check(value: float) -> str | None:
+        too_low = value <= low if above else value < low
+        return wording if too_low or value > high else None
+
+    return check
+
+
+_MINUTE, _HOUR, _DAY = 60, 3600, 86400
+_YEAR = 366 * _DAY
+# A timeout or time limit in seconds: more than 0, at most a day.
+_SECONDS = between(0, _DAY, above=True)
+
+
+def machine_memory_mb() -> int | None:
+    """Physical memory of this machine in MB, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _memory_limit(value: int) -> str | None:
+    if value < 0:
+        return "must not be negative (0 = no limit)"
+    memory = machine_memory_mb()
+    if memory is not None and value > memory:
+        return f"must not exceed this machine's memory ({memory} MB; 0 = no limit)"
+    return None
 
 
 def _non_empty(value: Any) -> str | None:
@@ -74,9 +122,13 @@ def _cron(value: str) -> str | None:
     try:
         from config.cron import cron_trigger
 
-        cron_trigger(value, "UTC")
+        trigger = cron_trigger(value, "UTC")
     except ValueError as exc:
         return f"invalid cron expression ({exc})"
+    # APScheduler accepts days that no month has (`31 2`) and then never fires; it looks
+    # for the next time up to the year 9999.
+    if trigger.get_next_fire_time(None, dt.datetime.now(dt.UTC)) is None:
+        return "the cron expression never fires (no such date)"
     return None
 
 
@@ -92,6 +144,9 @@ def parse_cadence(value: str) -> tuple[tuple[int, int], ...]:
     ages = [age for age, _ in stages]
     if ages != sorted(set(ages)):
         raise ValueError("ages must increase")
+    # Days past 100 years would only overflow date arithmetic.
+    if any(days > 36500 for stage in stages for days in stage):
+        raise ValueError("days must be at most 36500")
     return tuple(stages)
 
 
@@ -145,12 +200,12 @@ SPECS: tuple[Spec, ...] = (
     Spec("sources", "search_collection", str, "Search API collection", _non_empty,
          "SCHV_SEARCH_COLLECTION"),
     Spec("sources", "search_page_size", int, "Hits per search page (API maximum 100)",
-         lambda v: None if 1 <= v <= 100 else "must be between 1 and 100",
+         between(1, 100),
          "SCHV_SEARCH_PAGE_SIZE"),
     Spec("sources", "search_hit_cap", int, "Most hits one search query returns; larger "
-         "date ranges are split", _positive, "SCHV_SEARCH_HIT_CAP"),
+         "date ranges are split", between(1, 1_000_000), "SCHV_SEARCH_HIT_CAP"),
     Spec("sources", "opendata_batch_size", int, "Question ids per /schv/lijst request",
-         lambda v: None if 1 <= v <= 200 else "must be between 1 and 200",
+         between(1, 200),
          "SCHV_OPENDATA_BATCH_SIZE"),
     Spec("crawl", "themes", list, "Themes to crawl (environment: separated by ';')",
          _non_empty),
@@ -162,60 +217,59 @@ SPECS: tuple[Spec, ...] = (
          "Also ask the search API to filter by theme"),
     Spec("crawl", "download_documents", bool, "Download and parse the documents"),
     Spec("crawl", "max_document_bytes", int, "Largest document downloaded, in bytes",
-         _positive),
+         between(1, 2**32)),
     Spec("politeness", "user_agent", str, "User-Agent sent with every request", _non_empty),
     Spec("politeness", "obey_robots_txt", bool, "Obey robots.txt"),
     Spec("politeness", "concurrent_requests_per_host", int, "Requests in flight per host",
-         lambda v: None if 1 <= v <= 8 else "must be between 1 and 8"),
+         between(1, 8)),
     Spec("politeness", "download_delay", float, "Seconds between requests to one host",
-         _not_negative),
+         between(0, _HOUR)),
     Spec("politeness", "autothrottle", bool, "Adapt the delay to the server's latency"),
     Spec("politeness", "autothrottle_target_concurrency", float,
-         "AutoThrottle's target requests in flight per host", _positive),
+         "AutoThrottle's target requests in flight per host", between(0, 8, above=True)),
     Spec("politeness", "autothrottle_max_delay", float, "AutoThrottle's largest delay",
-         _positive),
+         between(0, _HOUR, above=True)),
     Spec("politeness", "request_timeout", float, "Seconds before a request times out",
-         _positive),
-    Spec("politeness", "retry_times", int, "Retries of a failed request", _not_negative),
+         _SECONDS),
+    Spec("politeness", "retry_times", int, "Retries of a failed request", between(0, 100)),
     Spec("politeness", "retry_http_codes", list, "HTTP statuses that are retried",
          _status_codes),
     Spec("politeness", "retry_backoff_base", float, "First retry delay in seconds, doubled "
-         "each attempt", _not_negative),
+         "each attempt", between(0, _HOUR)),
     Spec("politeness", "retry_backoff_max", float, "Longest wait before a retry, "
-         "Retry-After included", _not_negative),
+         "Retry-After included", between(0, _DAY)),
     Spec("schedule", "cron", str, "When the daemon crawls (cron, 5 fields)", _cron),
     Spec("schedule", "timezone", str, "Time zone of the cron expression", _timezone),
     Spec("schedule", "jitter", int, "Random delay added to each scheduled run, seconds",
-         _not_negative),
+         between(0, _DAY)),
     Spec("schedule", "misfire_grace_time", int, "How late a missed run may still start, "
-         "seconds", _positive),
+         "seconds", between(1, _YEAR)),
     Spec("schedule", "crawl_time_limit", int, "Seconds before a scheduled crawl is stopped",
-         _positive),
+         between(1, 30 * _DAY)),
     Spec("schedule", "interval", int, "Seconds between runs instead of the cron expression; "
-         "0 = use the cron expression", _not_negative),
+         "0 = use the cron expression", between(0, _YEAR)),
     Spec("schedule", "shutdown_grace", int, "On SIGTERM, seconds a running crawl may take to "
-         "finish before it is stopped", _not_negative),
+         "finish before it is stopped", between(0, _DAY)),
     Spec("tracking", "overlap_days", int, "An incremental crawl re-reads this many days of "
-         "publication dates before the last successful run", _not_negative),
+         "publication dates before the last successful run", between(0, 3650)),
     Spec("tracking", "recheck_cadence", str, "Re-check of unanswered questions, "
          "`AGE:EVERY` in days: up to AGE days old, every EVERY days; older: never",
          _cadence),
     Spec("tracking", "document_retries", int, "Incremental crawls retry a failed document "
-         "this many times, waiting 2^attempts hours in between", _not_negative),
+         "this many times, waiting 2^attempts hours in between", between(0, 100)),
     Spec("alarms", "degraded_exit_code", int, "Exit code of a degraded crawl (0 = succeed)",
-         lambda v: None if 0 <= v <= 125 else "must be between 0 and 125"),
+         between(0, 125)),
     Spec("alarms", "fill_rate_drop", float, "Degraded when a field is filled in less than "
-         "this fraction of its usual share of questions", lambda v: None if 0 <= v <= 1
-         else "must be between 0 and 1"),
+         "this fraction of its usual share of questions", between(0, 1)),
     Spec("alarms", "min_sample", int, "Questions a run must touch before fill rates are "
-         "compared", _positive),
+         "compared", between(1, 1_000_000)),
     Spec("query", "timeout", float, "Seconds before `schv query` stops a statement",
-         _positive),
-    Spec("parse", "workers", int, "Parser processes; 0 = one per CPU", _not_negative),
+         _SECONDS),
+    Spec("parse", "workers", int, "Parser processes; 0 = one per CPU", between(0, 256)),
     Spec("parse", "time_limit", float, "Seconds one document may take to parse before its "
-         "worker is killed (status timeout)", _positive),
+         "worker is killed (status timeout)", _SECONDS),
     Spec("parse", "memory_limit_mb", int, "Address space one parser process may use, in MB "
-         "(over it: status too_large); 0 = no limit", _not_negative),
+         "(over it: status too_large); 0 = no limit", _memory_limit),
 )
 
 _ITEM_TYPES: dict[str, type] = {"retry_http_codes": int, "themes": str}
@@ -363,7 +417,8 @@ def _coerce(spec: Spec, value: Any, origin: str) -> Any:
     """Turn a TOML value or an environment string into the spec's type, or fail naming
     the key."""
     def fail(what: str) -> ConfigError:
-        return ConfigError(f"config: {_where(spec, origin)}: {what}, got {value!r}")
+        problem = f"{what}, got {value!r}"
+        return ConfigError(f"config: {_where(spec, origin)}: {problem}", problem)
 
     from_env = isinstance(value, str) and origin.startswith("SCHV_")
     if spec.type is bool:
@@ -388,14 +443,19 @@ def _coerce(spec: Spec, value: Any, origin: str) -> Any:
     if spec.type is float:
         if isinstance(value, bool):
             raise fail("expected a number")
+        number: float | None = None
         if isinstance(value, int | float):
-            return float(value)
-        if from_env:
-            try:
-                return float(value.strip())
-            except ValueError:
-                pass
-        raise fail("expected a number")
+            number = float(value)
+        elif from_env:
+            with contextlib.suppress(ValueError):
+                number = float(value.strip())
+        if number is None:
+            raise fail("expected a number")
+        # TOML has inf and nan, float() reads them: as a time or a fraction they mean
+        # nothing (nan passes every comparison as false).
+        if not math.isfinite(number):
+            raise fail("expected a finite number")
+        return number
     if spec.type is list:
         item_type = _ITEM_TYPES[spec.key]
         if from_env:
@@ -419,6 +479,20 @@ def _coerce(spec: Spec, value: Any, origin: str) -> Any:
     return value.strip()
 
 
+def parse_setting(dotted: str, text: str) -> Any:
+    """`text` (a command-line value) as the setting `dotted` would take it; ConfigError
+    with the problem alone, as the caller names the option."""
+    spec = _spec_for(dotted, "option")
+    try:
+        value = _coerce(spec, text, "SCHV_")  # read as an environment string is
+    except ConfigError as exc:
+        raise ConfigError(exc.problem) from None
+    problem = spec.check(value) if spec.check else None
+    if problem:
+        raise ConfigError(f"{problem}, got {text!r}")
+    return value
+
+
 def _check(spec: Spec, value: Any, origin: str) -> None:
     if spec.check is None:
         return
@@ -435,6 +509,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config: file not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config: {path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config: {path}: not a text file (TOML must be UTF-8)") from None
     except OSError as exc:
         raise ConfigError(f"config: {path}: cannot read ({exc.strerror})") from None
 
@@ -484,7 +560,12 @@ def load_settings(
         _apply_file(raw, origins, Path(chosen))
     for spec in SPECS:
         if spec.env in env:
-            raw[spec.dotted] = _coerce(spec, env[spec.env], spec.env)
+            value = env[spec.env]
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # bytes that were not UTF-8, kept as surrogates
+                raise ConfigError(f"config: {spec.env}: not UTF-8 text") from None
+            raw[spec.dotted] = _coerce(spec, value, spec.env)
             origins[spec.dotted] = spec.env
     known = {s.env for s in SPECS} | {"SCHV_CONFIG"}
     unknown = sorted(

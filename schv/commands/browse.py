@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from config import Settings
+from schv.arguments import whole_number
 from schv.output import EXIT_OK, EXIT_USAGE, CommandError
 
 ORDER = 26
@@ -50,8 +51,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     if not path.is_file():
         raise CommandError(f"database not found: {path} (run schv crawl first)")
-    if not 0 <= args.port <= 65535:
-        raise CommandError("--port must be between 0 and 65535", EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="schv-browse-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(datasette_metadata(path.stem)), encoding="utf-8")
@@ -74,5 +73,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "Datasette, titles and column descriptions from the data dictionary. Needs "
         "pip install 'schv[browse]'.",
     )
-    browse.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    browse.add_argument("--port", type=whole_number(0, 65535), default=8001,
+                        help="port (default 8001)")
     browse.set_defaults(func=run)

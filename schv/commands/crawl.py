@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from config import Settings
+from schv.arguments import seconds
 from schv.output import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 
 ORDER = 10
@@ -36,12 +37,29 @@ def parse_theme(text: str) -> str:
     return theme
 
 
+def _check_window(args: argparse.Namespace, settings: Settings) -> None:
+    """The publication dates to crawl, options and settings together, must not run
+    backwards: such a window finds nothing and would pass for "nothing new"."""
+    if args.session_year:
+        return
+    crawl = settings.crawl
+    since = (args.since, "--since") if args.since else (
+        (dt.date.fromisoformat(crawl.since), "crawl.since") if crawl.since else None)
+    until = (args.until, "--until") if args.until else (
+        (dt.date.fromisoformat(crawl.until), "crawl.until") if crawl.until
+        else (dt.date.today(), "today"))
+    if since and since[0] > until[0]:
+        first = f"{since[1]} {since[0]}"
+        last = "today" if until[1] == "today" else f"{until[1]} {until[0]}"
+        raise CommandError(f"{first} is after {last}: no publication date to crawl",
+                           EXIT_USAGE)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from schv.crawl import run_crawl
     from storage.locks import LockBusy, LockError
 
-    if args.since and args.until and args.since > args.until:
-        raise CommandError(f"--since {args.since} is after --until {args.until}", EXIT_USAGE)
+    _check_window(args, settings)
     try:
         summary = run_crawl(
             settings,
@@ -68,16 +86,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED
 
 
-def parse_wait(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid --wait {text!r}: expected seconds") from None
-    if seconds < 0:
-        raise argparse.ArgumentTypeError("--wait cannot be negative")
-    return seconds
-
-
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     crawl = sub.add_parser(
         "crawl",
@@ -96,7 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     crawl.add_argument("--full", action="store_true",
                        help="crawl the whole configured window, even after a successful run "
                        "(default: incremental once a first crawl succeeded)")
-    crawl.add_argument("--wait", nargs="?", type=parse_wait, const=-1.0, metavar="SECONDS",
+    # Without SECONDS, `const` (not passed through `type`) means as long as it takes.
+    crawl.add_argument("--wait", nargs="?", type=seconds(7 * 86400, zero=True), const=-1.0,
+                       metavar="SECONDS",
                        help="when another crawl is running, wait for it (up to SECONDS; "
                        "default: exit at once with code 75)")
     crawl.add_argument("--verbose", "-v", action="store_true", help="show Scrapy's log")

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from config import Settings
+from schv.arguments import whole_number
 from schv.output import EXIT_BUSY, CommandError
 
 ORDER = 15
@@ -52,6 +53,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "limit. Catches up at start when the last successful run is older than one period. "
         "Stops cleanly on SIGTERM or SIGINT.",
     )
-    daemon.add_argument("--max-runs", type=int, metavar="N",
+    daemon.add_argument("--max-runs", type=whole_number(1, 10**6), metavar="N",
                         help="stop after N crawls (for tests and benchmarks)")
     daemon.set_defaults(func=run)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from config import Settings
+from schv.arguments import seconds
 from schv.output import EXIT_OK, CommandError
 
 ORDER = 24
@@ -42,6 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export.add_argument("--where", metavar="SQL",
                         help="an SQL condition every exported view must meet, e.g. "
                         "\"asked_on >= '2024-01-01'\"")
-    export.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+    export.add_argument("--timeout", type=seconds(86400), default=600.0, metavar="SECONDS",
                         help="stop a view's export after this long (default 600)")
     export.set_defaults(func=run)

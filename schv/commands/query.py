@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from config import Settings
+from schv.arguments import setting
 from schv.output import EXIT_OK, EXIT_USAGE, FORMATS, CommandError, write_rows
 
 ORDER = 20
@@ -49,6 +50,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     query.add_argument("--file", "-f", metavar="PATH", help="read the SQL from a file")
     query.add_argument("--format", choices=FORMATS, default="table")
     query.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
-    query.add_argument("--timeout", type=float, metavar="SECONDS",
+    query.add_argument("--timeout", type=setting("query.timeout"), metavar="SECONDS",
                        help="stop the query after this long (default from config)")
     query.set_defaults(func=run)

@@ -13,6 +13,7 @@ from collections import Counter, deque
 from typing import Any
 
 from config import Settings
+from schv.arguments import whole_number
 from schv.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 ORDER = 25
@@ -128,6 +129,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd.add_argument("--older-than-version", metavar="VERSION",
                      help="documents parsed by a parser older than VERSION (e.g. 2.0.0)")
     cmd.add_argument("--all", action="store_true", help="every stored document")
-    cmd.add_argument("--limit", type=int, default=0, help="at most this many documents")
+    cmd.add_argument("--limit", type=whole_number(0, 10**9), default=0,
+                     help="at most this many documents (default 0: no limit)")
     cmd.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     cmd.set_defaults(func=run)

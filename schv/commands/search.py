@@ -11,7 +11,8 @@ import sys
 from typing import TextIO
 
 from config import Settings
-from schv.output import EXIT_OK, EXIT_USAGE, CommandError
+from schv.arguments import whole_number
+from schv.output import EXIT_OK, CommandError
 
 ORDER = 22
 
@@ -35,8 +36,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from storage import QueryError
     from storage.search import SearchFilters, search
 
-    if args.limit < 1:
-        raise CommandError("--limit must be at least 1", EXIT_USAGE)
     filters = SearchFilters(theme=args.theme, minister=args.minister, since=args.since)
     try:
         hits = search(
@@ -80,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search.add_argument("--minister", help="only questions to a minister whose name has this")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
                         help="only questions asked on or after this date")
-    search.add_argument("--limit", type=int, default=20, help="most hits shown (default 20)")
+    search.add_argument("--limit", type=whole_number(1, 10_000), default=20,
+                        help="most hits shown (default 20)")
     search.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     search.set_defaults(func=run)

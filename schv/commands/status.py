@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 
 from config import Settings
+from schv.arguments import whole_number
 from schv.output import EXIT_OK, print_table, redact
 
 ORDER = 30
@@ -57,5 +58,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     status = sub.add_parser("status", help="how fresh the data is, recent runs, alarms")
-    status.add_argument("--runs", type=int, default=10, help="how many runs to list")
+    status.add_argument("--runs", type=whole_number(0, 10_000), default=10,
+                        help="how many runs to list (default 10)")
     status.set_defaults(func=run)
