@@ -38,6 +38,19 @@ def own_database(postgres_admin_url: str, request: pytest.FixtureRequest) -> Ite
             connection.execute(f"DROP ROLE IF EXISTS {name}")
 
 
+def _administrator_fixes(
+    own_database: str, postgres_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """`schv db reader-role` run by a superuser on the owner's database; its URL."""
+    from schv.cli import main
+
+    admin_url = make_url(postgres_admin_url).set(
+        database=make_url(own_database).database).render_as_string(hide_password=False)
+    monkeypatch.setenv("SCHV_DATABASE_URL", admin_url)
+    assert main(["db", "reader-role"]) == 0
+    return admin_url
+
+
 @pytest.mark.parametrize("own_database", [True], indirect=True)
 def test_owner_with_createrole_gets_the_reader_role_but_queries_wait_for_a_superuser(
     own_database: str, raw_dir: Path, caplog: pytest.LogCaptureFixture,
@@ -55,12 +68,7 @@ def test_owner_with_createrole_gets_the_reader_role_but_queries_wait_for_a_super
                                          r"lo_close\(integer\) and \d+ more"):
         readonly_query(own_database, "SELECT pg_try_advisory_lock(23631, 1)", timeout=5)
 
-    from schv.cli import main
-
-    admin_url = make_url(postgres_admin_url).set(
-        database=make_url(own_database).database).render_as_string(hide_password=False)
-    monkeypatch.setenv("SCHV_DATABASE_URL", admin_url)
-    assert main(["db", "reader-role"]) == 0
+    _administrator_fixes(own_database, postgres_admin_url, monkeypatch)
     assert readonly_query(own_database, "SELECT current_user", timeout=5).rows == [
         ("schv_reader",)]
     with pytest.raises(QueryError, match="permission denied for function pg_try_advisory_lock"):
@@ -83,14 +91,8 @@ def test_owner_without_createrole_migrates_and_query_refuses_clearly(
                                          r"schv_readonly_rows is missing in this database"):
         readonly_query(own_database, "SELECT 1", timeout=5)
 
-    # The administrator's fix (`schv db reader-role`), then the owner is told to get the
-    # membership.
-    from schv.cli import main
-
-    admin_url = make_url(postgres_admin_url).set(
-        database=make_url(own_database).database).render_as_string(hide_password=False)
-    monkeypatch.setenv("SCHV_DATABASE_URL", admin_url)
-    assert main(["db", "reader-role"]) == 0
+    # The administrator's fix, then the owner is told to get the membership.
+    admin_url = _administrator_fixes(own_database, postgres_admin_url, monkeypatch)
     with pytest.raises(QueryError, match=r"may not act as schv_reader; .*GRANT schv_reader"):
         readonly_query(own_database, "SELECT 1", timeout=5)
     assert readonly_query(admin_url, "SELECT current_user", timeout=5).rows == [
