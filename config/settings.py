@@ -144,9 +144,10 @@ def parse_cadence(value: str) -> tuple[tuple[int, int], ...]:
     ages = [age for age, _ in stages]
     if ages != sorted(set(ages)):
         raise ValueError("ages must increase")
-    # Days past 100 years would only overflow date arithmetic.
-    if any(days > 36500 for stage in stages for days in stage):
-        raise ValueError("days must be at most 36500")
+    # An interval past 100 years would only overflow date arithmetic (an age is only
+    # compared, so "100000" may stand for "any age").
+    if any(every > 36500 for _, every in stages):
+        raise ValueError("EVERY must be at most 36500 days")
     return tuple(stages)
 
 
