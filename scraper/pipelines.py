@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipeline.pool import ParsePool
@@ -83,8 +84,6 @@ class StoragePipeline:
                 spider.fatal = str(exc)
                 if hasattr(spider, "record_error"):
                     spider.record_error(str(exc))
-                from scrapy.utils.defer import deferred_from_coro
-
                 assert self.crawler.engine is not None
                 # Not awaited: closing waits for the items in flight, this one included.
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
