@@ -9,13 +9,11 @@ import pytest
 from pipeline import parse_document
 from storage.records import ParsedDocument
 from tests.corpus.accuracy import HEADER_FIELDS, aggregate, score
-from tests.corpus.build import LAYOUTS, SAMPLES, Spec, corpus
+from tests.corpus.build import LAYOUTS, Spec, corpus
 
 
 @pytest.fixture(scope="module")
 def parsed() -> list[tuple[Spec, ParsedDocument]]:
-    if not SAMPLES.is_dir():
-        pytest.skip(f"samples missing at {SAMPLES}")
     return [
         (spec, parse_document(spec.pdf(layout), "application/pdf"))
         for spec in corpus()

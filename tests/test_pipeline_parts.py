@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from pipeline import parse_document
 from pipeline.parts import answer_references, split_answer, split_question
 from pipeline.sections import split_sections
 from storage.records import SubQuestion
 from tests.pdfs import render_pdf
-
-SAMPLES = Path("/work/shared/samples")
-
-
-def _sample(name: str) -> str:
-    path = SAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"sample missing: {path}")
-    return path.read_text(encoding="utf-8")
+from tests.samples import sample
 
 
 def test_flattened_sub_questions_and_also_asked() -> None:
     # pdftext_03 (header, context) + pdftext_01 (seven sub-questions, also-asked line,
     # signature), whitespace flattened on one line as in the samples.
-    head = _sample("pdftext_03.txt")
-    tail = _sample("pdftext_01.txt")
+    head = sample("pdftext_03.txt")
+    tail = sample("pdftext_01.txt")
     sections = split_sections(head[: head.index("1. Hoeveel")] + tail[tail.index("1. Hoeveel") :])
     context, subs = split_question(sections.question_text)
     assert [s.number for s in subs] == [1, 2, 3, 4, 5, 6, 7]
@@ -69,7 +57,7 @@ def test_unnumbered_answer() -> None:
 
 
 def test_teacher_answer_lettered_parts() -> None:
-    text = _sample("pdftext_11.txt")
+    text = sample("pdftext_11.txt")
     subs = (SubQuestion(1, "x"), SubQuestion(2, "y"))
     parts = split_answer("1. " + text, subs)
     assert [p.numbers for p in parts] == [(1,), (2,)]
