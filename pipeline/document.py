@@ -9,16 +9,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from pipeline.clean import clean_pages
+from pipeline.clean import clean_lines, clean_pages, furniture_indices, normalise_line, places
 from pipeline.errors import DocumentError
 from pipeline.header import parse_header
-from pipeline.layout import Line
+from pipeline.layout import Line, lines_text
 from pipeline.media import DOCX, PDF, XLSX, ZIP, sniff_media_type
 from pipeline.office import docx_text, question_answer_zip, xlsx_rows
 from pipeline.parts import answer_references, split_answer, split_question
 from pipeline.pdftext import extract_pdf
 from pipeline.sections import Sections, split_sections
-from pipeline.tables import find_document_tables, table_from_rows, without_furniture
+from pipeline.tables import find_document_tables, table_from_rows
 from storage.records import (
     DocumentReference,
     HeaderFields,
@@ -118,16 +118,22 @@ def _answer_position(lines: list[list[Line]]) -> tuple[int, int] | None:
 
 def _parse_pdf(body: bytes) -> ParsedDocument:
     pdf = extract_pdf(body)
-    text = clean_pages(pdf.pages)
+    texts = [[normalise_line(line.text) for line in page.lines] for page in pdf.pages]
+    drops = furniture_indices(texts, [places(page.lines, page.height) for page in pdf.pages])
+    content = [
+        [line for i, line in enumerate(page.lines) if i not in drop]
+        for page, drop in zip(pdf.pages, drops, strict=True)
+    ]
+    text = clean_lines([lines_text(lines).split("\n") for lines in content])
     if not any(ch.isalnum() for ch in text):
         # Scanned or image-only: nothing to read without OCR.
         return failure(
             PDF, "empty_text", "no extractable text (a scan? needs OCR)", pages=len(pdf.pages)
         )
     tables: list[ParsedTable] = []
-    content = without_furniture(pdf.lines or [])
     answer_at = _answer_position(content)
-    for page_index, found in find_document_tables(content):
+    pages = [(lines, p.rules, p.grids) for lines, p in zip(content, pdf.pages, strict=True)]
+    for page_index, found in find_document_tables(pages):
         in_answer = answer_at is not None and (page_index, found.first) > answer_at
         tables.append(
             dataclasses.replace(found.table, section="answer" if in_answer else "question")

@@ -26,6 +26,7 @@ class Segment:
     x1: float
     text: str
     height: float
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ class Line:
         return max(seg.height for seg in self.segments)
 
 
-def _text_lines(container: Iterable[object]) -> Iterator[LTTextLine]:
+def text_lines(container: Iterable[object]) -> Iterator[LTTextLine]:
     for element in container:
         if isinstance(element, LTTextLine):
             yield element
         elif isinstance(element, LTTextContainer | LTFigure):
             # Boxes hold lines; a form XObject (LTFigure) holds boxes of its own.
-            yield from _text_lines(element)  # type: ignore[arg-type]
+            yield from text_lines(element)  # type: ignore[arg-type]
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -69,7 +70,11 @@ def _segments(line: LTTextLine) -> Iterator[Segment]:
         if text:
             printed = [c for c in chars if c.get_text().strip()]
             yield Segment(
-                printed[0].x0, printed[-1].x1, text, max(c.height for c in printed)
+                printed[0].x0,
+                printed[-1].x1,
+                text,
+                max(c.height for c in printed),
+                all("bold" in c.fontname.lower() for c in printed),
             )
 
     for item in line:
@@ -92,7 +97,7 @@ def _segments(line: LTTextLine) -> Iterator[Segment]:
 def page_lines(page: LTPage) -> list[Line]:
     """The page's physical lines from top to bottom."""
     raw = []
-    for line in _text_lines(page):
+    for line in text_lines(page):
         for seg in _segments(line):
             raw.append((line.y0, line.y1, seg))
     # Top to bottom, then left to right; a segment joins the current line when it

@@ -6,8 +6,7 @@ import pytest
 
 from pipeline import parse_document
 from pipeline.numbers import parse_number
-from pipeline.pdftext import extract_pdf
-from pipeline.tables import find_document_tables, table_from_rows, without_furniture
+from pipeline.tables import table_from_rows
 from tests.corpus.render import Layout, render
 from tests.pdfs import render_pdf
 
@@ -34,8 +33,7 @@ def test_parse_number(text: str, expected: object) -> None:
 
 
 def _tables(pdf: bytes) -> list:
-    lines = without_furniture(extract_pdf(pdf).lines or [])
-    return [found.table for _, found in find_document_tables(lines)]
+    return list(parse_document(pdf).tables)
 
 
 @pytest.mark.parametrize("layout", ["ruled", "plain"])
