@@ -95,27 +95,33 @@ def _edge_indices(lines: list[str]) -> tuple[list[int], list[int]]:
     return filled[:FURNITURE_DEPTH], filled[-FURNITURE_DEPTH:][::-1]
 
 
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Keys of lines found at the top or bottom of most pages."""
+@dataclass(frozen=True)
+class Place:
+    """Where a line sits on its page: in the top or bottom band (`band`), there and set
+    apart from the text by a gap (`edge`), and whether its type is smaller than the
+    page's body text. Unknown (text without positions): anywhere."""
+
+    band: bool = True
+    edge: bool = False
+    small: bool = False
+
+
+def _running_lines(
+    pages: list[list[str]], where: Sequence[Sequence[Place]] | None = None
+) -> set[str]:
+    """Keys of lines found at the top or bottom of most pages (in the page's outer
+    bands, where their places are known)."""
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for page_no, lines in enumerate(pages, start=1):
         top, bottom = _edge_indices(lines)
-        counts.update({_furniture_key(lines[i], page_no) for i in top + bottom})
+        edges = [i for i in top + bottom if where is None or where[page_no - 1][i].band]
+        counts.update({_furniture_key(lines[i], page_no) for i in edges})
     counts = Counter({key: n for key, n in counts.items() if _can_be_running(key)})
     # "Most pages", but never a coincidence between two pages of a long document.
     threshold = max(2, (len(pages) + 1) // 2)
     return {key for key, n in counts.items() if n >= threshold}
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a line sits on its page: in the band at the edge and set apart from the
-    text by a gap (`edge`), and whether its type is smaller than the page's body text."""
-
-    edge: bool = False
-    small: bool = False
 
 
 def places(lines: Sequence[Line], height: float) -> list[Place]:
@@ -136,7 +142,14 @@ def places(lines: Sequence[Line], height: float) -> list[Place]:
                 for i in order[: k + 1]:
                     edge[i] = True
                 break
-    return [Place(edge[i], line.height <= _SMALL * body) for i, line in enumerate(lines)]
+    def in_band(line: Line) -> bool:
+        middle = (line.top + line.bottom) / 2
+        return middle > height * (1 - _BAND) or middle < height * _BAND
+
+    return [
+        Place(in_band(line), edge[i], line.height <= _SMALL * body)
+        for i, line in enumerate(lines)
+    ]
 
 
 def furniture_indices(
@@ -145,7 +158,7 @@ def furniture_indices(
     """Per page, the indices of its lines that are running headers/footers or page
     numbers (lines already normalised; `where` their places, when known)."""
     split = [list(lines) for lines in pages]
-    running = _running_lines(split)
+    running = _running_lines(split, where)
     result: list[set[int]] = []
     for page_no, lines in enumerate(split, start=1):
         top, bottom = _edge_indices(lines)
@@ -156,7 +169,7 @@ def furniture_indices(
                 line = lines[i]
                 place = where[page_no - 1][i] if where is not None else Place()
                 if (
-                    _furniture_key(line, page_no) in running
+                    (place.band and _furniture_key(line, page_no) in running)
                     or is_page_number(line, page_no)
                     or (place.edge and (place.small or _RUNNING.match(line) is not None))
                 ):

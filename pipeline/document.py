@@ -78,8 +78,8 @@ def _reading(
     sections = split_sections(text)
     header = parse_header(text)
     context, subs = split_question(sections.question_text)
-    parts = split_answer(sections.answer_text, subs)
     kind, refs = answer_references(sections.answer_text)
+    parts = split_answer(sections.answer_text, subs, kind)
     also = tuple(DocumentReference("also_asked", n, n, k) for n, k in sections.also_asked)
     ref = sections.answer_ref
     return ParsedDocument(
@@ -124,7 +124,13 @@ def _parse_pdf(body: bytes) -> ParsedDocument:
         [line for i, line in enumerate(page.lines) if i not in drop]
         for page, drop in zip(pdf.pages, drops, strict=True)
     ]
-    text = clean_lines([lines_text(lines).split("\n") for lines in content])
+    pages = [(lines, p.rules, p.grids) for lines, p in zip(content, pdf.pages, strict=True)]
+    found = find_document_tables(pages)
+    text = clean_lines([
+        lines_text([line for i, line in enumerate(lines) if (p, i) not in found.repeated])
+        .split("\n")
+        for p, lines in enumerate(content)
+    ])
     if not any(ch.isalnum() for ch in text):
         # Scanned or image-only: nothing to read without OCR.
         return failure(
@@ -132,11 +138,10 @@ def _parse_pdf(body: bytes) -> ParsedDocument:
         )
     tables: list[ParsedTable] = []
     answer_at = _answer_position(content)
-    pages = [(lines, p.rules, p.grids) for lines, p in zip(content, pdf.pages, strict=True)]
-    for page_index, found in find_document_tables(pages):
-        in_answer = answer_at is not None and (page_index, found.first) > answer_at
+    for page_index, table in found.tables:
+        in_answer = answer_at is not None and (page_index, table.first) > answer_at
         tables.append(
-            dataclasses.replace(found.table, section="answer" if in_answer else "question")
+            dataclasses.replace(table.table, section="answer" if in_answer else "question")
         )
     return _reading(PDF, text, tuple(tables), len(pdf.pages))
 

@@ -27,6 +27,7 @@ columns) is one table; its header repeated on the new page is dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ class Grid:
     x1: float
     columns: tuple[tuple[float, float], ...]
     rows: tuple[tuple[str, ...], ...]
+    row_bottoms: tuple[float, ...]
     # Positions covered by a merged cell (its text repeated there when it spans columns).
     covered: tuple[tuple[bool, ...], ...]
     bold_rows: int = 0  # leading rows set entirely in bold
@@ -91,6 +93,7 @@ class FoundTable:
     first: int
     last: int
     columns: tuple[tuple[float, float], ...]
+    head_lines: int = 0  # how many lines from `first` print the header
     at_top: bool = False  # nothing above it on its page
     at_bottom: bool = False  # nothing below it on its page
 
@@ -141,18 +144,20 @@ def _header(rows: list[list[str]]) -> tuple[str, ...]:
 
 def _table(
     rows: list[list[str]], page: int, caption: str | None, bold_rows: int = 0
-) -> ParsedTable | None:
-    rows = [[_flat(c) for c in row] for row in rows if any(c.strip() for c in row)]
+) -> tuple[ParsedTable, int] | None:
+    """The table and how many of `rows` (none of them empty) are its header."""
+    rows = [[_flat(c) for c in row] for row in rows]
     if len(rows) < 2:
         return None
     n_header = _header_count(rows, bold_rows)
     header = _header(rows[:n_header]) if n_header else ()
-    return ParsedTable(
+    table = ParsedTable(
         page=page,
         header=header,
         rows=tuple(tuple(_cell(text) for text in row) for row in rows[n_header:]),
         caption=caption,
     )
+    return table, n_header
 
 
 def table_from_rows(
@@ -293,19 +298,21 @@ def _grid(found: Any, chars: Sequence[LTChar | str], height: float) -> Grid | No
             break
         bold_rows += 1
     x0, top, x1, bottom = found.bbox
-    return Grid(height - top, height - bottom, x0, x1, columns, tuple(table_rows),
+    bottoms = tuple(height - max(c[3] for c in row.cells if c is not None) for row in rows)
+    return Grid(height - top, height - bottom, x0, x1, columns, tuple(table_rows), bottoms,
                 tuple(covered), bold_rows)
 
 
-def _grid_table(grid: Grid, page: int, caption: str | None) -> ParsedTable | None:
-    rows = [list(row) for row in grid.rows]
+def _grid_table(grid: Grid, page: int, caption: str | None) -> tuple[ParsedTable, int] | None:
+    rows = [list(row) for row in grid.rows if any(row)]
     n_header = _header_count(rows, grid.bold_rows)
     # A merged cell names every column it covers in the header; in the body its text
     # stays in its first position.
     body = [
         ["" if hidden else text for text, hidden in zip(row, flags, strict=True)]
-        for row, flags in zip(rows[n_header:], grid.covered[n_header:], strict=True)
-    ]
+        for row, flags in zip(grid.rows, grid.covered, strict=True)
+        if any(row)
+    ][n_header:]
     return _table(rows[:n_header] + body, page, caption, n_header)
 
 
@@ -428,33 +435,69 @@ def _cells(segments: Sequence[Segment], columns: Sequence[tuple[float, float]]) 
 
 def _rows(
     block: Sequence[Line], columns: Sequence[tuple[float, float]], bands: Sequence[int] | None
-) -> tuple[list[list[str]], list[bool]]:
-    """The block's rows and whether each is set in bold. Between two rules a new row
-    starts with each line that fills every column; the other lines continue the row
-    above (a wrapped cell). Without rules every line is a row."""
+) -> tuple[list[list[str]], list[bool], list[int]]:
+    """The block's rows, whether each is set in bold and how many lines each takes.
+    Between two rules a new row starts with each line that fills every column; the
+    other lines continue the row above (a wrapped cell). Without rules every line is
+    a row."""
     rows: list[list[str]] = []
     bold: list[bool] = []
+    spans: list[int] = []
     for k, line in enumerate(block):
         cells = _cells(line.segments, columns)
         new_band = bands is None or k == 0 or bands[k] != bands[k - 1]
         if new_band or all(cells):
             rows.append(cells)
             bold.append(all(s.bold for s in line.segments))
+            spans.append(1)
             continue
         rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
         bold[-1] = bold[-1] and all(s.bold for s in line.segments)
-    return rows, bold
+        spans[-1] += 1
+    return rows, bold, spans
+
+
+def _join_wrapped(
+    rows: list[list[str]], bold: list[bool], spans: list[int]
+) -> tuple[list[list[str]], list[bool], list[int]]:
+    """Without rules, a line below the first row with a number that holds no number
+    and leaves a column empty is a cell wrapped onto a second line: joined to the row
+    above."""
+    first = next((k for k, row in enumerate(rows) if _has_number(row)), len(rows))
+    out, out_bold, out_spans = rows[: first + 1], bold[: first + 1], spans[: first + 1]
+    for row, b, n in zip(rows[first + 1 :], bold[first + 1 :], spans[first + 1 :], strict=True):
+        if not _has_number(row) and not all(row):
+            out[-1] = [f"{a} {c}".strip() for a, c in zip(out[-1], row, strict=True)]
+            out_spans[-1] += n
+            continue
+        out.append(row)
+        out_bold.append(b)
+        out_spans.append(n)
+    return out, out_bold, out_spans
+
+
+def _wrapped_line(block: Sequence[Line], line: Line) -> bool:
+    """`line` continues a wrapped cell of the block's last row: no number, each run
+    inside one column, and no further below it than the rows are from each other."""
+    if len(block) < 2 or any(parse_number(s.text) is not None for s in line.segments):
+        return False
+    columns = _columns(block)
+    if not all(len(_inside(seg, columns)) == 1 for seg in line.segments):
+        return False
+    pitch = block[-2].top - block[-1].top
+    return line.top <= block[-1].top and block[-1].top - line.top <= 1.1 * pitch
 
 
 def _aligned_table(
     block: Sequence[Line], rules: Sequence[Rule], page: int, caption: str | None
-) -> tuple[ParsedTable, list[tuple[float, float]]] | None:
+) -> tuple[ParsedTable, list[tuple[float, float]], int] | None:
+    """The table in a block of lines, its columns, and how many lines its header takes."""
     columns = _columns(block)
     if len(columns) < 2:
         return None
     crossing = _bands(block, rules)
     bands = crossing if len(set(crossing)) > 1 else None
-    rows, bold = _rows(block, columns, bands)
+    rows, bold, spans = _rows(block, columns, bands)
     if bands is None:
         # Without rules a header wrapped over two lines comes as two rows: the leading
         # rows without numbers are folded into one below.
@@ -464,6 +507,8 @@ def _aligned_table(
         if 1 < n < len(rows) and any(_has_number(r) for r in rows[n:]):
             rows = [list(_header(rows[:n])), *rows[n:]]
             bold = [all(bold[:n]), *bold[n:]]
+            spans = [sum(spans[:n]), *spans[n:]]
+        rows, bold, spans = _join_wrapped(rows, bold, spans)
     full = sum(all(cells) for cells in rows)
     if full < 2:
         return None
@@ -472,8 +517,10 @@ def _aligned_table(
     bold_rows = 0
     while bold_rows < len(bold) and bold[bold_rows]:
         bold_rows += 1
-    table = _table(rows, page, caption, bold_rows)
-    return (table, columns) if table is not None else None
+    made = _table(rows, page, caption, bold_rows)
+    if made is None:
+        return None
+    return made[0], columns, sum(spans[: made[1]])
 
 
 def _caption(lines: Sequence[Line], first: int) -> str | None:
@@ -500,9 +547,12 @@ def find_tables(
         idx = [i for i, g in enumerate(in_grid) if g == k]
         if not idx:
             continue
-        table = _grid_table(grid, page, _caption(lines, idx[0]))
-        if table is not None:
-            found.append(FoundTable(table, idx[0], idx[-1], grid.columns))
+        made = _grid_table(grid, page, _caption(lines, idx[0]))
+        if made is not None:
+            table, n_header = made
+            head = grid.row_bottoms[n_header - 1] if n_header else grid.top
+            head_lines = sum((lines[i].top + lines[i].bottom) / 2 > head for i in idx)
+            found.append(FoundTable(table, idx[0], idx[-1], grid.columns, head_lines))
     ruled = _ruled_spans(lines, rules)
     i = 0
     while i < len(lines):
@@ -513,19 +563,22 @@ def find_tables(
         while j + 1 < len(lines) and in_grid[j + 1] is None and _close(lines[j], lines[j + 1]):
             nxt = lines[j + 1]
             same_rules = ruled[j + 1] is not None and ruled[j + 1] == ruled[i]
-            if same_rules or _candidate(nxt) or _fits_one_column(nxt, _columns(lines[i : j + 1])):
+            block = lines[i : j + 1]
+            if same_rules or _candidate(nxt) or _fits_one_column(nxt, _columns(block)) or (
+                _wrapped_line(block, nxt)
+            ):
                 j += 1
             else:
                 break
         block = lines[i : j + 1]
         made = _aligned_table(block, rules, page, _caption(lines, i))
         if made is not None:
-            table, columns = made
-            found.append(FoundTable(table, i, j, tuple(columns)))
+            table, columns, head_lines = made
+            found.append(FoundTable(table, i, j, tuple(columns), head_lines))
         i = j + 1
     found.sort(key=lambda f: f.first)
     return [
-        FoundTable(f.table, f.first, f.last, f.columns, f.first == 0, f.last == len(lines) - 1)
+        dataclasses.replace(f, at_top=f.first == 0, at_bottom=f.last == len(lines) - 1)
         for f in found
     ]
 
@@ -551,11 +604,9 @@ def _merge(start: FoundTable, rows: tuple[tuple[TableCell, ...], ...], at_bottom
     FoundTable
 ):
     table = start.table
-    if table.header and rows and tuple(c.text for c in rows[0]) == table.header:
-        rows = rows[1:]  # the header repeated on the new page
     merged = ParsedTable(page=table.page, header=table.header, rows=table.rows + rows,
                          caption=table.caption)
-    return FoundTable(merged, start.first, start.last, start.columns, start.at_top, at_bottom)
+    return dataclasses.replace(start, table=merged, at_bottom=at_bottom)
 
 
 def _leading_rows(
@@ -571,12 +622,32 @@ def _leading_rows(
     return n
 
 
+def _repeated_header(rows: Sequence[Sequence[TableCell]], header: tuple[str, ...]) -> int:
+    """How many of the leading rows print `header` again (wrapped over lines or not)."""
+    texts = [[c.text for c in row] for row in rows]
+    for n in range(1, min(3, len(texts)) + 1):
+        if header and _header(texts[:n]) == header:
+            return n
+    return 0
+
+
+@dataclass(frozen=True)
+class DocumentTables:
+    """A document's tables as (page index, table), and the lines (page index, line
+    index) that repeat a table's header on the page it continues on: the header is
+    printed once in the text too."""
+
+    tables: list[tuple[int, FoundTable]]
+    repeated: set[tuple[int, int]]
+
+
 def find_document_tables(
     pages: Sequence[tuple[Sequence[Line], Sequence[Rule], Sequence[Grid]]],
-) -> list[tuple[int, FoundTable]]:
-    """Tables of all pages as (page index, table), a table broken by page breaks as one
-    (given on the page it starts on). Line indices refer to the lines given."""
+) -> DocumentTables:
+    """Tables of all pages, a table broken by page breaks as one (given on the page it
+    starts on). Line indices refer to the lines given."""
     result: list[tuple[int, FoundTable]] = []
+    repeated: set[tuple[int, int]] = set()
     open_at: int | None = None  # the result entry that runs to the foot of the last page
     for index, (lines, rules, grids) in enumerate(pages):
         tables = find_tables(lines, rules, grids, index + 1)
@@ -584,18 +655,23 @@ def find_document_tables(
             page, start = result[open_at]
             if tables and _continues(start, tables[0]):
                 head, tables = tables[0], tables[1:]
+                if head.table.header:
+                    repeated.update((index, head.first + k) for k in range(head.head_lines))
                 result[open_at] = (page, _merge(start, head.table.rows, head.at_bottom))
                 if not tables:
                     open_at = open_at if head.at_bottom else None
                     continue
             else:
                 n = _leading_rows(lines, start.columns, tables[0].first if tables else len(lines))
+                rows = [
+                    tuple(_cell(c) for c in _cells(line.segments, start.columns))
+                    for line in lines[:n]
+                ]
+                head_lines = _repeated_header(rows, start.table.header)
+                rows = rows[head_lines:]
+                repeated.update((index, k) for k in range(head_lines))
                 if n:
-                    rows = tuple(
-                        tuple(_cell(c) for c in _cells(line.segments, start.columns))
-                        for line in lines[:n]
-                    )
-                    result[open_at] = (page, _merge(start, rows, n == len(lines)))
+                    result[open_at] = (page, _merge(start, tuple(rows), n == len(lines)))
         result.extend((index, t) for t in tables)
         open_at = len(result) - 1 if tables and tables[-1].at_bottom else None
-    return result
+    return DocumentTables(result, repeated)
