@@ -127,9 +127,8 @@ def _parse_pdf(body: bytes) -> ParsedDocument:
     pages = [(lines, p.rules, p.grids) for lines, p in zip(content, pdf.pages, strict=True)]
     found = find_document_tables(pages)
     text = clean_lines([
-        lines_text([line for i, line in enumerate(lines) if (p, i) not in found.repeated])
-        .split("\n")
-        for p, lines in enumerate(content)
+        lines_text(lines, replaced).split("\n")
+        for lines, replaced in zip(content, found.texts, strict=True)
     ])
     if not any(ch.isalnum() for ch in text):
         # Scanned or image-only: nothing to read without OCR.

@@ -8,7 +8,7 @@ physical line: a table row stays one line whose cells keep their positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pdfminer.layout import LTChar, LTFigure, LTPage, LTTextContainer, LTTextLine
@@ -162,16 +162,28 @@ def in_column_order(lines: list[Line]) -> list[Line]:
     return out + left + right
 
 
-def lines_text(lines: list[Line]) -> str:
+def lines_text(
+    lines: Sequence[Line], replaced: Mapping[int, tuple[int, Sequence[str]]] | None = None
+) -> str:
     """Lines joined by newlines; a vertical gap clearly wider than the leading becomes
-    a blank line, so paragraphs survive."""
+    a blank line, so paragraphs survive. `replaced` maps a first line index to (last
+    index, texts): the lines from first to last give way to those texts (a table's
+    rows, its cells read in order, however the cells wrapped)."""
     out: list[str] = []
     prev: Line | None = None
-    for line in lines:
+    skip_to = -1
+    for i, line in enumerate(lines):
+        if i <= skip_to:
+            prev = line
+            continue
         if prev is not None:
             gap = prev.bottom - line.top
             if gap > 0.9 * max(prev.height, line.height):
                 out.append("")
-        out.append(line.text)
+        if replaced and i in replaced:
+            skip_to, texts = replaced[i]
+            out.extend(texts)
+        else:
+            out.append(line.text)
         prev = line
     return "\n".join(out)

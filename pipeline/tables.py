@@ -601,12 +601,24 @@ def _continues(prev: FoundTable, cur: FoundTable) -> bool:
 
 
 def _merge(start: FoundTable, rows: tuple[tuple[TableCell, ...], ...], at_bottom: bool) -> (
-    FoundTable
+    tuple[FoundTable, bool]
 ):
+    """The table with the rows of its next page; and whether the first of them was the
+    rest of a row the page break split (no number, a column empty: joined to it)."""
     table = start.table
-    merged = ParsedTable(page=table.page, header=table.header, rows=table.rows + rows,
-                         caption=table.caption)
-    return dataclasses.replace(start, table=merged, at_bottom=at_bottom)
+    split = bool(rows and table.rows) and not _has_number([c.text for c in rows[0]]) and not (
+        all(c.text for c in rows[0])
+    )
+    if split:
+        joined = tuple(
+            _cell(f"{a.text} {b.text}".strip())
+            for a, b in zip(table.rows[-1], rows[0], strict=True)
+        )
+        body = (*table.rows[:-1], joined, *rows[1:])
+    else:
+        body = table.rows + rows
+    merged = ParsedTable(page=table.page, header=table.header, rows=body, caption=table.caption)
+    return dataclasses.replace(start, table=merged, at_bottom=at_bottom), split
 
 
 def _leading_rows(
@@ -631,14 +643,20 @@ def _repeated_header(rows: Sequence[Sequence[TableCell]], header: tuple[str, ...
     return 0
 
 
+def _row_texts(table: ParsedTable, *, header: bool = True) -> list[str]:
+    rows = [table.header] if header and table.header else []
+    rows += [tuple(c.text for c in row) for row in table.rows]
+    return [" ".join(c for c in row if c) for row in rows]
+
+
 @dataclass(frozen=True)
 class DocumentTables:
-    """A document's tables as (page index, table), and the lines (page index, line
-    index) that repeat a table's header on the page it continues on: the header is
-    printed once in the text too."""
+    """A document's tables as (page index, table), and per page the text each table
+    prints, row by row (`{first line: (last line, texts)}`): a cell wrapped over lines
+    reads as one, and a header repeated on a continuation page is printed once."""
 
     tables: list[tuple[int, FoundTable]]
-    repeated: set[tuple[int, int]]
+    texts: list[dict[int, tuple[int, list[str]]]]
 
 
 def find_document_tables(
@@ -647,17 +665,35 @@ def find_document_tables(
     """Tables of all pages, a table broken by page breaks as one (given on the page it
     starts on). Line indices refer to the lines given."""
     result: list[tuple[int, FoundTable]] = []
-    repeated: set[tuple[int, int]] = set()
+    texts: list[dict[int, tuple[int, list[str]]]] = []
     open_at: int | None = None  # the result entry that runs to the foot of the last page
+    tail: tuple[int, int] | None = None  # (page, first line) of the text of its last rows
+
+    def carry(rows: tuple[tuple[TableCell, ...], ...], at_bottom: bool) -> list[str]:
+        """Add `rows` to the open table; the texts to print for them on this page."""
+        assert open_at is not None and tail is not None
+        page, start = result[open_at]
+        merged, split = _merge(start, rows, at_bottom)
+        result[open_at] = (page, merged)
+        added = _row_texts(ParsedTable(page=0, header=(), rows=rows))
+        if split:
+            # The split row prints whole where it starts.
+            last, before = texts[tail[0]][tail[1]]
+            texts[tail[0]][tail[1]] = (last, [*before[:-1], *_row_texts(ParsedTable(
+                page=0, header=(), rows=merged.table.rows[-len(rows):][:1]))])
+            added = added[1:]
+        return added
+
     for index, (lines, rules, grids) in enumerate(pages):
         tables = find_tables(lines, rules, grids, index + 1)
+        page_texts = {t.first: (t.last, _row_texts(t.table)) for t in tables}
+        texts.append(page_texts)
         if open_at is not None:
-            page, start = result[open_at]
+            start = result[open_at][1]
             if tables and _continues(start, tables[0]):
                 head, tables = tables[0], tables[1:]
-                if head.table.header:
-                    repeated.update((index, head.first + k) for k in range(head.head_lines))
-                result[open_at] = (page, _merge(start, head.table.rows, head.at_bottom))
+                page_texts[head.first] = (head.last, carry(head.table.rows, head.at_bottom))
+                tail = (index, head.first)
                 if not tables:
                     open_at = open_at if head.at_bottom else None
                     continue
@@ -667,11 +703,12 @@ def find_document_tables(
                     tuple(_cell(c) for c in _cells(line.segments, start.columns))
                     for line in lines[:n]
                 ]
-                head_lines = _repeated_header(rows, start.table.header)
-                rows = rows[head_lines:]
-                repeated.update((index, k) for k in range(head_lines))
+                rows = rows[_repeated_header(rows, start.table.header):]
                 if n:
-                    result[open_at] = (page, _merge(start, tuple(rows), n == len(lines)))
+                    page_texts[0] = (n - 1, carry(tuple(rows), n == len(lines)))
+                    tail = (index, 0)
         result.extend((index, t) for t in tables)
         open_at = len(result) - 1 if tables and tables[-1].at_bottom else None
-    return DocumentTables(result, repeated)
+        if tables:
+            tail = (index, tables[-1].first)
+    return DocumentTables(result, texts)

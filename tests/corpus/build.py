@@ -180,8 +180,8 @@ def _block_text(block: tuple) -> str:
 
 
 def blocks_text(blocks: list[tuple]) -> str:
-    """The text the blocks print, line by line (a table's cells over two lines give
-    two lines of text)."""
+    """The text the blocks print, line by line; a table row by row, each cell whole
+    (however the producer wrapped it)."""
     parts: list[str] = []
     for block in blocks:
         if block[0] != "table":
@@ -190,9 +190,7 @@ def blocks_text(blocks: list[tuple]) -> str:
                 parts.append(text)
             continue
         for row in (block[1], *block[2]):
-            lines = [cell.split("\n") for cell in row]
-            for k in range(max(len(x) for x in lines)):
-                parts.append(" ".join(x[k] for x in lines if k < len(x) and x[k]))
+            parts.append(" ".join(_one_line(cell) for cell in row if cell))
     return "\n".join(parts)
 
 
