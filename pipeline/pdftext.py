@@ -123,7 +123,20 @@ def _rules(drawn: list[LTCurve]) -> tuple[Rule, ...]:
             rules.append(Rule((obj.y0 + obj.y1) / 2, obj.x0, obj.x1))
         elif isinstance(obj, LTRect):
             rules += [Rule(obj.y1, obj.x0, obj.x1), Rule(obj.y0, obj.x0, obj.x1)]
-    return tuple(sorted(set(rules), key=lambda r: (-r.y, r.x0)))
+    return _joined(rules)
+
+
+def _joined(rules: list[Rule]) -> tuple[Rule, ...]:
+    """Rules on one height that meet end to end made one: many producers draw a row's
+    border cell by cell."""
+    out: list[Rule] = []
+    for rule in sorted(set(rules), key=lambda r: (-round(r.y, 1), r.x0)):
+        last = out[-1] if out else None
+        if last is not None and abs(last.y - rule.y) < 0.5 and rule.x0 - last.x1 <= _THIN:
+            out[-1] = Rule(last.y, last.x0, max(last.x1, rule.x1))
+        else:
+            out.append(rule)
+    return tuple(out)
 
 
 def _chars(layout: LTPage) -> list[LTChar | str]:
