@@ -30,7 +30,9 @@ from storage.records import (
 # Bump on any change that alters the output for the same bytes, so stored documents
 # parsed by an older version can be found and parsed again.
 # 2.0.0: lines rebuilt from positions, tables, sub-questions, answer parts, references.
-PARSER_VERSION = "2.0.0"
+# 3.0.0: tables from drawn borders (pdfplumber) and rules, no false tables from lists,
+#        furniture by place and pattern, grouped/lettered/unnumbered answer parts.
+PARSER_VERSION = "3.0.0"
 
 log = logging.getLogger(__name__)
 
