@@ -97,26 +97,26 @@ def _edge_indices(lines: list[str]) -> tuple[list[int], list[int]]:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a line sits on its page: in the top or bottom band (`band`), there and set
-    apart from the text by a gap (`edge`), and whether its type is smaller than the
-    page's body text. Unknown (text without positions): anywhere."""
+    """Where a line sits on its page: in the top or bottom band and set apart from the
+    text by a gap (`edge`), and whether its type is smaller than the page's body text.
+    Unknown (text without positions): anywhere."""
 
-    band: bool = True
-    edge: bool = False
+    edge: bool = True
     small: bool = False
 
 
 def _running_lines(
     pages: list[list[str]], where: Sequence[Sequence[Place]] | None = None
 ) -> set[str]:
-    """Keys of lines found at the top or bottom of most pages (in the page's outer
-    bands, where their places are known)."""
+    """Keys of lines found at the top or bottom of most pages (set apart in the page's
+    outer bands, where their places are known: a table's header repeated at the top of
+    each page is no running header)."""
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for page_no, lines in enumerate(pages, start=1):
         top, bottom = _edge_indices(lines)
-        edges = [i for i in top + bottom if where is None or where[page_no - 1][i].band]
+        edges = [i for i in top + bottom if where is None or where[page_no - 1][i].edge]
         counts.update({_furniture_key(lines[i], page_no) for i in edges})
     counts = Counter({key: n for key, n in counts.items() if _can_be_running(key)})
     # "Most pages", but never a coincidence between two pages of a long document.
@@ -142,14 +142,7 @@ def places(lines: Sequence[Line], height: float) -> list[Place]:
                 for i in order[: k + 1]:
                     edge[i] = True
                 break
-    def in_band(line: Line) -> bool:
-        middle = (line.top + line.bottom) / 2
-        return middle > height * (1 - _BAND) or middle < height * _BAND
-
-    return [
-        Place(in_band(line), edge[i], line.height <= _SMALL * body)
-        for i, line in enumerate(lines)
-    ]
+    return [Place(edge[i], line.height <= _SMALL * body) for i, line in enumerate(lines)]
 
 
 def furniture_indices(
@@ -169,9 +162,13 @@ def furniture_indices(
                 line = lines[i]
                 place = where[page_no - 1][i] if where is not None else Place()
                 if (
-                    (place.band and _furniture_key(line, page_no) in running)
+                    (place.edge and _furniture_key(line, page_no) in running)
                     or is_page_number(line, page_no)
-                    or (place.edge and (place.small or _RUNNING.match(line) is not None))
+                    or (
+                        where is not None
+                        and place.edge
+                        and (place.small or _RUNNING.match(line) is not None)
+                    )
                 ):
                     drop.add(i)
                 else:

@@ -126,7 +126,9 @@ def _parse_pdf(body: bytes) -> ParsedDocument:
         [line for i, line in enumerate(page.lines) if i not in drop]
         for page, drop in zip(pdf.pages, drops, strict=True)
     ]
-    pages = [(lines, p.rules, p.grids) for lines, p in zip(content, pdf.pages, strict=True)]
+    pages = [
+        (lines, p.rules, p.grids, p.shades) for lines, p in zip(content, pdf.pages, strict=True)
+    ]
     found = find_document_tables(pages)
     text = clean_lines([
         lines_text(lines, replaced).split("\n")

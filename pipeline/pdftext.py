@@ -32,7 +32,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import CorruptPdf, DocumentError, EncryptedPdf, MemoryLimit
 from pipeline.layout import Line, page_lines, text_lines
-from pipeline.tables import Grid, Rule, grids_from_edges
+from pipeline.tables import Grid, Rule, Shade, grids_from_edges
 
 __all__ = ["CorruptPdf", "DocumentError", "EncryptedPdf", "PdfPage", "PdfText", "extract_pdf"]
 
@@ -72,6 +72,7 @@ class PdfPage:
     lines: list[Line]
     rules: tuple[Rule, ...] = ()
     grids: tuple[Grid, ...] = ()
+    shades: tuple[Shade, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,25 @@ def _joined(rules: list[Rule]) -> tuple[Rule, ...]:
     return tuple(out)
 
 
+def _white(color: Any) -> bool:
+    values = color if isinstance(color, tuple | list) else (color,)
+    numbers = [v for v in values if isinstance(v, int | float)]
+    # Gray 1, RGB (1, 1, 1), CMYK (0, 0, 0, 0): paper.
+    return bool(numbers) and (
+        all(v >= 0.97 for v in numbers) if len(numbers) != 4 else all(v <= 0.03 for v in numbers)
+    )
+
+
+def _shades(drawn: list[LTCurve]) -> tuple[Shade, ...]:
+    """Filled rectangles of a colour other than the paper's: shaded rows and cells."""
+    return tuple(
+        Shade(obj.x0, obj.y0, obj.x1, obj.y1)
+        for obj in drawn
+        if isinstance(obj, LTRect) and obj.fill and obj.height >= _THIN
+        and not _white(obj.non_stroking_color)
+    )
+
+
 def _chars(layout: LTPage) -> list[LTChar | str]:
     """The page's characters line by line; a str is a space pdfminer inferred (LTAnno)
     or a line end ("\\n"), so cell texts keep their word breaks."""
@@ -155,12 +175,15 @@ def _page(page: pdfplumber.page.Page) -> PdfPage:
     lines = page_lines(layout)
     drawn = _drawn(layout)
     grids: tuple[Grid, ...] = ()
+    shades = _shades(drawn)
     if drawn:
         edges = _edge_objects(page, drawn)
         vertical = [e for e in edges if e["x1"] - e["x0"] < _THIN or e["object_type"] == "rect"]
         if edges and vertical:
-            grids = grids_from_edges(page, edges, _chars(layout), float(layout.height))
-    return PdfPage(float(layout.width), float(layout.height), lines, _rules(drawn), grids)
+            grids = grids_from_edges(page, edges, _chars(layout), float(layout.height), shades)
+    return PdfPage(
+        float(layout.width), float(layout.height), lines, _rules(drawn), grids, shades
+    )
 
 
 def extract_pdf(body: bytes) -> PdfText:

@@ -19,10 +19,12 @@ What counts as a table (the rule the finder applies):
    (`datum: ...` beside `aan ...`), a signature block or any other pair of runs that
    fills both columns on fewer than two lines.
 
-Header rows are the leading rows set in bold, or else the leading rows without any
-number; a header cell wrapped over two lines is one cell. A table broken by a page
-break (the last thing on its page, continued first thing on the next with the same
-columns) is one table; its header repeated on the new page is dropped.
+Header rows are the leading rows set in bold or on a shaded background, or else the
+leading rows without any number; a header cell wrapped over two lines is one cell, a
+merged header cell names every column it spans. A table broken by a page break (the
+last thing on its page, continued first thing on the next with the same columns) is
+one table: its header repeated on the new page is dropped, a row split by the break
+is joined.
 """
 
 from __future__ import annotations
@@ -69,6 +71,24 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Shade:
+    """A filled, coloured rectangle (a shaded header row, a highlighted cell), y up."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def covers(self, x0: float, x1: float, y: float) -> bool:
+        """Whether the band from x0 to x1 at height y lies (mostly) on this shade."""
+        return self.y0 <= y <= self.y1 and min(x1, self.x1) - max(x0, self.x0) >= 0.8 * (x1 - x0)
+
+
+def _shaded(x0: float, x1: float, y: float, shades: Sequence[Shade]) -> bool:
+    return any(s.covers(x0, x1, y) for s in shades)
+
+
+@dataclass(frozen=True)
 class Grid:
     """A table pdfplumber found from drawn borders, with its cell texts row by row.
     Coordinates in PDF units, y up."""
@@ -82,7 +102,7 @@ class Grid:
     row_bottoms: tuple[float, ...]
     # Positions covered by a merged cell (its text repeated there when it spans columns).
     covered: tuple[tuple[bool, ...], ...]
-    bold_rows: int = 0  # leading rows set entirely in bold
+    bold_rows: int = 0  # leading rows set entirely in bold or shaded
 
 
 @dataclass(frozen=True)
@@ -236,7 +256,11 @@ def _cell_texts(
 
 
 def grids_from_edges(
-    page: Any, edges: list[dict[str, Any]], chars: Sequence[LTChar | str], height: float
+    page: Any,
+    edges: list[dict[str, Any]],
+    chars: Sequence[LTChar | str],
+    height: float,
+    shades: Sequence[Shade] = (),
 ) -> tuple[Grid, ...]:
     """The tables whose borders are drawn on `page` (a pdfplumber page; `edges` are its
     drawn lines and rectangles as pdfplumber objects), with their cells' texts."""
@@ -252,13 +276,15 @@ def grids_from_edges(
     }
     grids = []
     for found in page.find_tables(settings):
-        grid = _grid(found, chars, height)
+        grid = _grid(found, chars, height, shades)
         if grid is not None:
             grids.append(grid)
     return tuple(grids)
 
 
-def _grid(found: Any, chars: Sequence[LTChar | str], height: float) -> Grid | None:
+def _grid(
+    found: Any, chars: Sequence[LTChar | str], height: float, shades: Sequence[Shade]
+) -> Grid | None:
     rows = found.rows
     xs = sorted({cell[0] for cell in found.cells})
     if len(rows) < 2 or len(xs) < 2:
@@ -294,7 +320,8 @@ def _grid(found: Any, chars: Sequence[LTChar | str], height: float) -> Grid | No
     bold_rows = 0
     for row in rows:
         present = [c for c in row.cells if c is not None and text_of[c]]
-        if not present or not all(bold_of[c] for c in present):
+        shaded = all(_shaded(c[0], c[2], height - (c[1] + c[3]) / 2, shades) for c in present)
+        if not present or not (shaded or all(bold_of[c] for c in present)):
             break
         bold_rows += 1
     x0, top, x1, bottom = found.bbox
@@ -433,10 +460,21 @@ def _cells(segments: Sequence[Segment], columns: Sequence[tuple[float, float]]) 
     return cells
 
 
+def _styled(line: Line, shades: Sequence[Shade]) -> bool:
+    """Set as a header: in bold, or on a shaded background."""
+    return all(s.bold for s in line.segments) or _shaded(
+        line.segments[0].x0, line.segments[-1].x1, (line.top + line.bottom) / 2, shades
+    )
+
+
 def _rows(
-    block: Sequence[Line], columns: Sequence[tuple[float, float]], bands: Sequence[int] | None
+    block: Sequence[Line],
+    columns: Sequence[tuple[float, float]],
+    bands: Sequence[int] | None,
+    shades: Sequence[Shade],
 ) -> tuple[list[list[str]], list[bool], list[int]]:
-    """The block's rows, whether each is set in bold and how many lines each takes.
+    """The block's rows, whether each is set as a header (see `_styled`) and how many
+    lines each takes.
     Between two rules a new row starts with each line that fills every column; the
     other lines continue the row above (a wrapped cell). Without rules every line is
     a row."""
@@ -448,11 +486,11 @@ def _rows(
         new_band = bands is None or k == 0 or bands[k] != bands[k - 1]
         if new_band or all(cells):
             rows.append(cells)
-            bold.append(all(s.bold for s in line.segments))
+            bold.append(_styled(line, shades))
             spans.append(1)
             continue
         rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-        bold[-1] = bold[-1] and all(s.bold for s in line.segments)
+        bold[-1] = bold[-1] and _styled(line, shades)
         spans[-1] += 1
     return rows, bold, spans
 
@@ -489,7 +527,11 @@ def _wrapped_line(block: Sequence[Line], line: Line) -> bool:
 
 
 def _aligned_table(
-    block: Sequence[Line], rules: Sequence[Rule], page: int, caption: str | None
+    block: Sequence[Line],
+    rules: Sequence[Rule],
+    shades: Sequence[Shade],
+    page: int,
+    caption: str | None,
 ) -> tuple[ParsedTable, list[tuple[float, float]], int] | None:
     """The table in a block of lines, its columns, and how many lines its header takes."""
     columns = _columns(block)
@@ -497,7 +539,7 @@ def _aligned_table(
         return None
     crossing = _bands(block, rules)
     bands = crossing if len(set(crossing)) > 1 else None
-    rows, bold, spans = _rows(block, columns, bands)
+    rows, bold, spans = _rows(block, columns, bands, shades)
     if bands is None:
         # Without rules a header wrapped over two lines comes as two rows: the leading
         # rows without numbers are folded into one below.
@@ -530,7 +572,11 @@ def _caption(lines: Sequence[Line], first: int) -> str | None:
 
 
 def find_tables(
-    lines: Sequence[Line], rules: Sequence[Rule], grids: Sequence[Grid], page: int
+    lines: Sequence[Line],
+    rules: Sequence[Rule],
+    grids: Sequence[Grid],
+    page: int,
+    shades: Sequence[Shade] = (),
 ) -> list[FoundTable]:
     """The tables on one page (its content lines, furniture removed), top to bottom."""
     found: list[FoundTable] = []
@@ -571,7 +617,7 @@ def find_tables(
             else:
                 break
         block = lines[i : j + 1]
-        made = _aligned_table(block, rules, page, _caption(lines, i))
+        made = _aligned_table(block, rules, shades, page, _caption(lines, i))
         if made is not None:
             table, columns, head_lines = made
             found.append(FoundTable(table, i, j, tuple(columns), head_lines))
@@ -660,7 +706,7 @@ class DocumentTables:
 
 
 def find_document_tables(
-    pages: Sequence[tuple[Sequence[Line], Sequence[Rule], Sequence[Grid]]],
+    pages: Sequence[tuple[Sequence[Line], Sequence[Rule], Sequence[Grid], Sequence[Shade]]],
 ) -> DocumentTables:
     """Tables of all pages, a table broken by page breaks as one (given on the page it
     starts on). Line indices refer to the lines given."""
@@ -684,8 +730,8 @@ def find_document_tables(
             added = added[1:]
         return added
 
-    for index, (lines, rules, grids) in enumerate(pages):
-        tables = find_tables(lines, rules, grids, index + 1)
+    for index, (lines, rules, grids, shades) in enumerate(pages):
+        tables = find_tables(lines, rules, grids, index + 1, shades)
         page_texts = {t.first: (t.last, _row_texts(t.table)) for t in tables}
         texts.append(page_texts)
         if open_at is not None:
