@@ -52,6 +52,9 @@ _GRID_SETTINGS = {
     "intersection_tolerance": 3,
     "edge_min_length": 3,
 }
+# Two rules further apart than this (points) hold no table row between them: a row of
+# five lines of 11 pt type fits.
+_RULED_ROW = 80.0
 # Two columns of two tables (or two pages of one) are the same when their x ranges
 # overlap; a grid's borders are the same within this many points.
 _SAME_X = 4.0
@@ -423,7 +426,7 @@ def _ruled_spans(lines: Sequence[Line], rules: Sequence[Rule]) -> list[int | Non
         for stack in stacks:
             last = stack[-1]
             if abs(last.x0 - rule.x0) <= _SAME_X and abs(last.x1 - rule.x1) <= _SAME_X and (
-                last.y - rule.y < 80
+                last.y - rule.y < _RULED_ROW
             ):
                 stack.append(rule)
                 break
