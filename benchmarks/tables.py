@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pdfplumber  # noqa: E402
+import pdfplumber
 
-from pipeline import parse_document  # noqa: E402
-from pipeline.pdftext import laparams_dict  # noqa: E402
-from tests.corpus.build import PRODUCERS, corpus  # noqa: E402
+from pipeline import parse_document
+from pipeline.pdftext import laparams_dict
+from tests.corpus.build import PRODUCERS, corpus
 
 
 def _flat(text: str | None) -> str:
