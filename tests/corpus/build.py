@@ -630,12 +630,12 @@ def _other_specs() -> list[Spec]:
                            "Hoe snel worden de aanvragen behandeld?",
                            *(["Hoe zijn de studenten per opleiding verdeeld?"] if k == 4 else [])],
             answer=answer, running_header="Vlaams Parlement" if k % 2 else None,
-            footer=footers_for(k), header_pair=k == 3,
+            footer=_footer_for(k), header_pair=k == 3,
         ))
     return specs
 
 
-def footers_for(k: int) -> Footer:
+def _footer_for(k: int) -> Footer:
     return ("pagina", "dash", "number", None, "pagina")[k % 5]
 
 
