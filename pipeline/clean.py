@@ -30,8 +30,9 @@ _APART = 1.2
 _SMALL = 0.9
 # Running lines by their words: the parliament's name or the document's title and
 # number opening the line, or a page count anywhere in it.
+# The form's own title (`SCHRIFTELIJKE VRAAG nr. 407`, in capitals) is not one.
 _RUNNING = re.compile(
-    r"(?:vlaams\s+parlement\b|schriftelijke\s+vraag\s+(?:nr\.?\s*)?\d+)"
+    r"(?:vlaams\s+parlement\b|(?-i:Schriftelijke\s+vraag)\s+(?:nr\.?\s*)?\d+)"
     r"|.*\b(?:pagina|blz\.?|page)\s+\d+\s+(?:van|of|/)\s+\d+",
     re.IGNORECASE,
 )
@@ -131,11 +132,17 @@ def places(lines: Sequence[Line], height: float) -> list[Place]:
         return []
     body = median(line.height for line in lines)
     edge = [False] * n
+
+    def in_band(line: Line, top: bool) -> bool:
+        middle = (line.top + line.bottom) / 2
+        return middle >= height * (1 - _BAND) if top else middle <= height * _BAND
+
     for order, from_top in ((list(range(n)), True), (list(range(n - 1, -1, -1)), False)):
         for k in range(min(FURNITURE_DEPTH, n - 1)):
             line, nxt = lines[order[k]], lines[order[k + 1]]
-            middle = (line.top + line.bottom) / 2
-            if middle < height * (1 - _BAND) if from_top else middle > height * _BAND:
+            # Set apart from the text, not from the other edge's furniture: a page whose
+            # only text is one line keeps it.
+            if not in_band(line, from_top) or in_band(nxt, not from_top):
                 break
             gap = line.bottom - nxt.top if from_top else nxt.bottom - line.top
             if gap >= _APART * max(line.height, nxt.height):

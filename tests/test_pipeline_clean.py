@@ -137,3 +137,13 @@ def test_repeated_content_away_from_the_edges_stays() -> None:
     pdf = render([*filler, *closing, ("break",), *filler[:10], *closing], "plain")
     text = parse_document(pdf).text or ""
     assert text.count("Ik evalueer de werkingsmiddelen jaarlijks.") == 2
+
+
+@pytest.mark.parametrize("layout", ["ruled", "plain"])
+def test_a_page_with_one_line_of_text_keeps_it(layout: str) -> None:
+    """Far from the page number at the foot, yet not furniture: nothing else is text."""
+    from pipeline import parse_document
+    from tests.corpus.render import render
+
+    pdf = render([("line", "SCHRIFTELIJKE VRAAG nr. 1")], layout)  # type: ignore[arg-type]
+    assert parse_document(pdf).text == "SCHRIFTELIJKE VRAAG nr. 1"
