@@ -52,6 +52,8 @@ _GRID_SETTINGS = {
     "intersection_tolerance": 3,
     "edge_min_length": 3,
 }
+# A drawn object thinner than this (points) is a line, not an area.
+_THIN = 2.0
 # Two rules further apart than this (points) hold no table row between them: a row of
 # five lines of 11 pt type fits.
 _RULED_ROW = 80.0
@@ -454,13 +456,52 @@ def _bands(block: Sequence[Line], rules: Sequence[Rule]) -> list[int]:
     return [sum(r.y > (ln.top + ln.bottom) / 2 for r in crossing) for ln in block]
 
 
-def _cells(segments: Sequence[Segment], columns: Sequence[tuple[float, float]]) -> list[str]:
+def _spanned(
+    seg: Segment, line: Line, columns: Sequence[tuple[float, float]], rules: Sequence[Rule]
+) -> list[int]:
+    """The columns a merged header cell spans: those under a rule drawn just below it
+    and short of the table's width (as a header over two columns has), else all the
+    columns the text overlaps (centred over them)."""
+    for rule in rules:
+        if not line.bottom - 1.2 * line.height <= rule.y <= line.bottom + _THIN:
+            continue
+        if rule.x0 - _SAME_X <= seg.x0 and seg.x1 <= rule.x1 + _SAME_X:
+            under = [i for i, (c0, c1) in enumerate(columns)
+                     if rule.x0 - _SAME_X <= (c0 + c1) / 2 <= rule.x1 + _SAME_X]
+            if 2 <= len(under) < len(columns):
+                return under
+    return _inside(seg, columns)
+
+
+def _cells(
+    line: Line, columns: Sequence[tuple[float, float]], rules: Sequence[Rule] = ()
+) -> list[str]:
+    """The line's text per column; in a line without numbers (a header) a text that
+    spans several columns goes to each of them."""
     cells = [""] * len(columns)
-    for seg in segments:
-        i = _column_of(seg, columns)
-        if i is not None:
-            cells[i] = f"{cells[i]} {seg.text}".strip()
+    header = not any(parse_number(seg.text) is not None for seg in line.segments)
+    for seg in line.segments:
+        spans = _spanned(seg, line, columns, rules) if header else []
+        targets = spans if len(spans) > 1 else [_column_of(seg, columns)]
+        for i in targets:
+            if i is not None:
+                cells[i] = f"{cells[i]} {seg.text}".strip()
     return cells
+
+
+def _group_line(
+    line: Line, first: Line, columns: Sequence[tuple[float, float]], rules: Sequence[Rule]
+) -> bool:
+    """`line`, just above a table, is a header row of merged cells over its columns
+    (`Steun` over `Toegekend` and `Betaald`): no number, nothing over the first column,
+    a text spanning two columns or more."""
+    if not _close(line, first) or any(parse_number(s.text) is not None for s in line.segments):
+        return False
+    if _is_list_line(line) or _is_header_field(line):
+        return False
+    if any(0 in _inside(seg, columns) for seg in line.segments):
+        return False
+    return any(len(_spanned(seg, line, columns, rules)) > 1 for seg in line.segments)
 
 
 def _styled(line: Line, shades: Sequence[Shade]) -> bool:
@@ -475,6 +516,7 @@ def _rows(
     columns: Sequence[tuple[float, float]],
     bands: Sequence[int] | None,
     shades: Sequence[Shade],
+    rules: Sequence[Rule],
 ) -> tuple[list[list[str]], list[bool], list[int]]:
     """The block's rows, whether each is set as a header (see `_styled`) and how many
     lines each takes.
@@ -485,7 +527,7 @@ def _rows(
     bold: list[bool] = []
     spans: list[int] = []
     for k, line in enumerate(block):
-        cells = _cells(line.segments, columns)
+        cells = _cells(line, columns, rules)
         new_band = bands is None or k == 0 or bands[k] != bands[k - 1]
         if new_band or all(cells):
             rows.append(cells)
@@ -537,12 +579,14 @@ def _aligned_table(
     caption: str | None,
 ) -> tuple[ParsedTable, list[tuple[float, float]], int] | None:
     """The table in a block of lines, its columns, and how many lines its header takes."""
+    # A header of merged cells straddles the columns: the columns come from the lines
+    # that are rows of cells.
     columns = _columns(block)
     if len(columns) < 2:
         return None
     crossing = _bands(block, rules)
     bands = crossing if len(set(crossing)) > 1 else None
-    rows, bold, spans = _rows(block, columns, bands, shades)
+    rows, bold, spans = _rows(block, columns, bands, shades, rules)
     if bands is None:
         # Without rules a header wrapped over two lines comes as two rows: the leading
         # rows without numbers are folded into one below.
@@ -592,9 +636,15 @@ def find_tables(
              and line.segments[-1].x1 > g.x0),
             None,
         ))
+    heads: list[tuple[Grid, list[int]]] = []
     for k, grid in enumerate(grids):
         idx = [i for i, g in enumerate(in_grid) if g == k]
         if not idx:
+            continue
+        if grid.bold_rows == len(grid.rows) and not any(_has_number(r) for r in grid.rows):
+            # Boxes around header cells only (each shaded cell drawn as a rectangle): the
+            # header of the rows below, if any follow.
+            heads.append((grid, idx))
             continue
         made = _grid_table(grid, page, _caption(lines, idx[0]))
         if made is not None:
@@ -604,6 +654,7 @@ def find_tables(
             found.append(FoundTable(table, idx[0], idx[-1], grid.columns, head_lines))
     ruled = _ruled_spans(lines, rules)
     i = 0
+    taken = -1  # the last line of the table found before
     while i < len(lines):
         if in_grid[i] is not None or not (_candidate(lines[i]) or ruled[i] is not None):
             i += 1
@@ -619,17 +670,51 @@ def find_tables(
                 j += 1
             else:
                 break
+        if i - 1 > taken and in_grid[i - 1] is None and _group_line(
+            lines[i - 1], lines[i], _columns(lines[i : j + 1]), rules
+        ):
+            i -= 1
         block = lines[i : j + 1]
         made = _aligned_table(block, rules, shades, page, _caption(lines, i))
         if made is not None:
             table, columns, head_lines = made
             found.append(FoundTable(table, i, j, tuple(columns), head_lines))
+            taken = j
         i = j + 1
+    found = _headed(found, heads, lines, page)
     found.sort(key=lambda f: f.first)
     return [
         dataclasses.replace(f, at_top=f.first == 0, at_bottom=f.last == len(lines) - 1)
         for f in found
     ]
+
+
+def _headed(
+    found: list[FoundTable],
+    heads: list[tuple[Grid, list[int]]],
+    lines: Sequence[Line],
+    page: int,
+) -> list[FoundTable]:
+    """Tables without a header of their own under a boxed header (`heads`) with as many
+    columns get it; a boxed header with no such table under it is a table itself."""
+    out = list(found)
+    for grid, idx in heads:
+        below = next((k for k, f in enumerate(out) if f.first == idx[-1] + 1), None)
+        if below is not None and not out[below].table.header and (
+            len(out[below].columns) == len(grid.columns)
+        ):
+            under = out[below]
+            table = dataclasses.replace(
+                under.table, header=_header([list(r) for r in grid.rows]),
+                caption=_caption(lines, idx[0]),
+            )
+            out[below] = dataclasses.replace(under, table=table, first=idx[0],
+                                             head_lines=len(idx))
+            continue
+        made = _grid_table(grid, page, _caption(lines, idx[0]))
+        if made is not None:
+            out.append(FoundTable(made[0], idx[0], idx[-1], grid.columns, len(idx)))
+    return out
 
 
 # -- 3. a document's tables, across page breaks -------------------------------------------
@@ -749,7 +834,7 @@ def find_document_tables(
             else:
                 n = _leading_rows(lines, start.columns, tables[0].first if tables else len(lines))
                 rows = [
-                    tuple(_cell(c) for c in _cells(line.segments, start.columns))
+                    tuple(_cell(c) for c in _cells(line, start.columns))
                     for line in lines[:n]
                 ]
                 rows = rows[_repeated_header(rows, start.table.header):]

@@ -7,8 +7,9 @@ question 244 and the start of its answer (pdftext_07), the WEF questions (pdftex
 an answer on teacher training (pdftext_11). Documents are composed from those pieces, so
 the corpus holds what real answers hold:
 
-- tables of 3 to 7 columns: ruled, shaded or bold headers, a header or a cell wrapped
-  over two lines, right-aligned amounts, a total row, a caption above (`Tabel 3: ...`),
+- tables of 3 to 7 columns: ruled, shaded or bold headers, a header cell merged over
+  two columns, a header or a cell wrapped over two lines, right-aligned amounts, a
+  total row, a caption above (`Tabel 3: ...`),
   two tables one after the other, a table at the top of a page, and tables long enough
   to break across pages (their header repeated on the next page);
 - documents with no table at all, numbered and lettered lists with a hanging indent, a
@@ -136,8 +137,7 @@ class Spec:
             f"{n}. {sub}" for n, sub in enumerate(self.sub_questions, start=1)
         ]
         tables = [
-            {"header": tuple(_one_line(h) for h in b[1]),
-             "rows": [tuple(_one_line(c) for c in r) for r in b[2]]}
+            {"header": table_header(b), "rows": [tuple(_one_line(c) for c in r) for r in b[2]]}
             for b in self.answer or [] if b[0] == "table"
         ]
         parts = self.parts if self.parts is not None else _answer_numbers(self.answer)
@@ -162,6 +162,19 @@ class Spec:
 
 def _one_line(cell: str) -> str:
     return " ".join(cell.split())
+
+
+def table_header(block: tuple) -> tuple[str, ...]:
+    """A table block's header as one row: a merged cell over several columns (the
+    block's optional `groups`: (label, columns spanned)) heads each of them."""
+    header = [_one_line(h) for h in block[1]]
+    groups = block[3] if len(block) > 3 else ()
+    col = 0
+    for label, span in groups:
+        for i in range(col, col + span):
+            header[i] = f"{label} {header[i]}".strip()
+        col += span
+    return tuple(header)
 
 
 def flat(text: str) -> str:
@@ -189,7 +202,7 @@ def blocks_text(blocks: list[tuple]) -> str:
             if text:
                 parts.append(text)
             continue
-        for row in (block[1], *block[2]):
+        for row in (table_header(block), *block[2]):
             parts.append(" ".join(_one_line(cell) for cell in row if cell))
     return "\n".join(parts)
 
@@ -366,13 +379,15 @@ def _partners_by_year() -> tuple:
 
 
 def _partners_terms() -> tuple:
-    """Four columns, a header and a cell over two lines."""
+    """Four columns, a header cell merged over two columns, a header and a cell over two
+    lines."""
     rows = [
         ("BAN Flanders", "48", _amount(2_300_000), _amount(862_500)),
         ("Federatie Vrije\nBeroepen", "15", _amount(250_000), _amount(250_000)),
         ("Sociale\nInnovatiefabriek", "12", _amount(450_000), _amount(450_000)),
     ]
-    return ("table", ("Partner", "Looptijd\n(maanden)", "Toegekend", "Betaald"), rows)
+    return ("table", ("Partner", "Looptijd\n(maanden)", "Toegekend", "Betaald"), rows,
+            (("", 2), ("Steun (euro)", 2)))
 
 
 def _towns_table(columns: int, offset: int) -> tuple:

@@ -75,7 +75,19 @@ def document(blocks: Sequence[tuple], running_header: str | None, footer: Footer
             body.append('<div class="break"></div>')
         else:
             _, header, rows = block[:3]
+            groups = block[3] if len(block) > 3 else ()
             head = "".join(f"<th>{_cell(h)}</th>" for h in header)
+            if groups:
+                top, below, col = [], [], 0
+                for label, span in groups:
+                    if label:
+                        top.append(f'<th colspan="{span}">{_cell(label)}</th>')
+                        below += [f"<th>{_cell(h)}</th>" for h in header[col : col + span]]
+                    else:
+                        top += [f'<th rowspan="2">{_cell(h)}</th>'
+                                for h in header[col : col + span]]
+                    col += span
+                head = "".join(top) + "</tr><tr>" + "".join(below)
             lines = []
             for row in rows:
                 cells = "".join(

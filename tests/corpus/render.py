@@ -14,8 +14,10 @@ A document is a list of blocks:
 - `("pair", left, right)`: two texts side by side (a header `datum: ... | aan ...`, a
   signature block);
 - `("space",)`: the gap between paragraphs; `("break",)`: a page break;
-- `("table", header, rows)`: header cells and row cells may hold `\\n` (a cell over
-  two lines). A table cut by a page break repeats its header on the next page.
+- `("table", header, rows)` or `("table", header, rows, groups)`: header cells and
+  row cells may hold `\\n` (a cell over two lines); `groups` ((label, columns), ...)
+  is a header row of merged cells above the header (`("", 2)` leaves two columns
+  without one). A table cut by a page break repeats its header on the next page.
 
 `footer` is how pages are numbered: `number` (`2`, right), `pagina` (`Pagina 2 van 3`),
 `dash` (`- 2 -`) or None.
@@ -155,10 +157,20 @@ def _ruled_table(pdf, block, state, left, leading, need, string_width) -> None:
     def rule(y: float) -> None:
         pdf.line(xs[0], y, xs[-1], y)
 
+    groups = block[3] if len(block) > 3 else ()
+
     def draw_header() -> None:
         n = max(len(h) for h in head)
         rule(state["y"] + leading - 2)
         pdf.setFont("Helvetica-Bold", 10)
+        if groups:
+            col = 0
+            for label, span in groups:
+                if label:
+                    pdf.drawCentredString((xs[col] + xs[col + span]) / 2, state["y"], label)
+                    pdf.line(xs[col] + 4, state["y"] - 3, xs[col + span] - 4, state["y"] - 3)
+                col += span
+            state["y"] -= leading
         for k in range(n):
             for i, parts in enumerate(head):
                 if k < len(parts):
@@ -253,8 +265,16 @@ def _plain_table(pdf, block, step, safe) -> None:
         for i in range(len(header))
     ]
 
+    groups = block[3] if len(block) > 3 else ()
+
     def draw_header() -> None:
         pdf.set_font("Times", "B", 11)
+        if groups:
+            col = 0
+            for label, span in groups:
+                pdf.cell(sum(widths[col : col + span]), step, safe(label), align="C")
+                col += span
+            pdf.ln(step)
         for k in range(max(len(h) for h in head)):
             for i, parts in enumerate(head):
                 pdf.cell(widths[i], step, safe(parts[k]) if k < len(parts) else "")

@@ -137,15 +137,30 @@ def docx(blocks: Sequence[tuple], running_header: str | None, footer: Footer) ->
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
             _, header, rows = block[:3]
-            table = document.add_table(rows=1 + len(rows), cols=len(header))
+            groups = block[3] if len(block) > 3 else ()
+            top = 1 if groups else 0
+            table = document.add_table(rows=1 + top + len(rows), cols=len(header))
             table.style = "Table Grid"
             _widths(table, header, rows, Cm)
+            heads = [table.cell(top, i) for i in range(len(header))]
+            if groups:
+                col = 0
+                for label, span in groups:
+                    if label:
+                        merged = table.cell(0, col).merge(table.cell(0, col + span - 1))
+                        _fill(merged, label, bold=True)
+                        _shade(merged, "D9D9D9")
+                    else:
+                        # A column without a group: its header spans both header rows.
+                        for i in range(col, col + span):
+                            heads[i] = table.cell(0, i).merge(table.cell(1, i))
+                    col += span
             for i, text in enumerate(header):
-                cell = table.rows[0].cells[i]
-                _fill(cell, text, bold=True)
-                _shade(cell, "D9D9D9")
-            _repeat_header(table.rows[0])
-            for r, row in enumerate(rows, start=1):
+                _fill(heads[i], text, bold=True)
+                _shade(heads[i], "D9D9D9")
+            for r in range(top + 1):
+                _repeat_header(table.rows[r])
+            for r, row in enumerate(rows, start=top + 1):
                 for i, text in enumerate(row):
                     _fill(table.rows[r].cells[i], text)
             document.add_paragraph("")
