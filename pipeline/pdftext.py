@@ -14,8 +14,9 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pdfplumber
 from pdfminer.layout import (
     LAParams,
     LTChar,
@@ -27,13 +28,11 @@ from pdfminer.layout import (
 )
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import CorruptPdf, DocumentError, EncryptedPdf, MemoryLimit
 from pipeline.layout import Line, page_lines, text_lines
 from pipeline.tables import Grid, Rule, Shade, grids_from_edges
-
-if TYPE_CHECKING:
-    from pdfplumber.page import Page
 
 __all__ = ["CorruptPdf", "DocumentError", "EncryptedPdf", "PdfPage", "PdfText", "extract_pdf"]
 
@@ -95,7 +94,7 @@ def _drawn(container: Any) -> list[LTCurve]:
     return found
 
 
-def _edge_objects(page: Page, drawn: list[LTCurve]) -> list[dict[str, Any]]:
+def _edge_objects(page: pdfplumber.page.Page, drawn: list[LTCurve]) -> list[dict[str, Any]]:
     """pdfplumber's objects for the drawn lines and rectangles only (its coordinates:
     top-down); curves count where they are straight and thin, as Word's borders are."""
     objects = []
@@ -171,7 +170,7 @@ def _chars(layout: LTPage) -> list[LTChar | str]:
     return out
 
 
-def _page(page: Page) -> PdfPage:
+def _page(page: pdfplumber.page.Page) -> PdfPage:
     layout = page.layout
     lines = page_lines(layout)
     drawn = _drawn(layout)
@@ -197,11 +196,6 @@ def extract_pdf(body: bytes) -> PdfText:
         raise CorruptPdf("empty body")
     if b"%%EOF" not in body[-_EOF_WINDOW:]:
         raise CorruptPdf("truncated PDF: no %%EOF marker at the end")
-    # Imported here: processes that never read a PDF (the crawl's own, `schv query`)
-    # need not load it.
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
-
     try:
         with pdfplumber.open(io.BytesIO(body), laparams=laparams_dict()) as pdf:
             pages = []
