@@ -1,7 +1,13 @@
-"""From raw page texts to one clean text: no page furniture, no broken words.
+"""From page lines to one clean text: no page furniture, no broken words.
 
-Line breaks are kept (the section parser and the later table parser rely on them);
-paragraphs are separated by one blank line.
+Page furniture (running headers and footers, page numbers) sits at the top or bottom
+edge of a page and is found three ways: by repetition (the same line on most pages),
+by its pattern (`Vlaams Parlement ...`, `Pagina 2 van 3`, `- 2 -`) and, where the
+positions are known (PDF), by its place: in the page's outer band, set apart from the
+text by a gap and in smaller type, as a running title on a one-page document is.
+
+Line breaks are kept (the section parser relies on them); paragraphs are separated by
+one blank line.
 """
 
 from __future__ import annotations
@@ -9,9 +15,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from pipeline.layout import Line
 
 # How many non-empty lines at each end of a page can be furniture.
 FURNITURE_DEPTH = 3
+# The outer bands of a page (share of its height) where headers and footers are set,
+# the gap (in line heights) that sets them apart from the text, and how much smaller
+# than the body text their type is.
+_BAND = 0.13
+_APART = 1.2
+_SMALL = 0.9
+# Running lines by their words: the parliament's name or the document's title and
+# number opening the line, or a page count anywhere in it.
+# The form's own title (`SCHRIFTELIJKE VRAAG nr. 407`, in capitals) is not one.
+_RUNNING = re.compile(
+    r"(?:vlaams\s+parlement\b|(?-i:Schriftelijke\s+vraag)\s+(?:nr\.?\s*)?\d+)"
+    r"|.*\b(?:pagina|blz\.?|page)\s+\d+\s+(?:van|of|/)\s+\d+",
+    re.IGNORECASE,
+)
 
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
@@ -72,25 +96,69 @@ def _edge_indices(lines: list[str]) -> tuple[list[int], list[int]]:
     return filled[:FURNITURE_DEPTH], filled[-FURNITURE_DEPTH:][::-1]
 
 
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Keys of lines found at the top or bottom of most pages."""
+@dataclass(frozen=True)
+class Place:
+    """Where a line sits on its page: in the top or bottom band and set apart from the
+    text by a gap (`edge`), and whether its type is smaller than the page's body text.
+    Unknown (text without positions): anywhere."""
+
+    edge: bool = True
+    small: bool = False
+
+
+def _running_lines(
+    pages: list[list[str]], where: Sequence[Sequence[Place]] | None = None
+) -> set[str]:
+    """Keys of lines found at the top or bottom of most pages (set apart in the page's
+    outer bands, where their places are known: a table's header repeated at the top of
+    each page is no running header)."""
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for page_no, lines in enumerate(pages, start=1):
         top, bottom = _edge_indices(lines)
-        counts.update({_furniture_key(lines[i], page_no) for i in top + bottom})
+        edges = [i for i in top + bottom if where is None or where[page_no - 1][i].edge]
+        counts.update({_furniture_key(lines[i], page_no) for i in edges})
     counts = Counter({key: n for key, n in counts.items() if _can_be_running(key)})
     # "Most pages", but never a coincidence between two pages of a long document.
     threshold = max(2, (len(pages) + 1) // 2)
     return {key for key, n in counts.items() if n >= threshold}
 
 
-def furniture_indices(pages: Sequence[Sequence[str]]) -> list[set[int]]:
+def places(lines: Sequence[Line], height: float) -> list[Place]:
+    """Each line's Place; `lines` top to bottom, positions in PDF units (y up)."""
+    n = len(lines)
+    if not n:
+        return []
+    body = median(line.height for line in lines)
+    edge = [False] * n
+
+    def in_band(line: Line, top: bool) -> bool:
+        middle = (line.top + line.bottom) / 2
+        return middle >= height * (1 - _BAND) if top else middle <= height * _BAND
+
+    for order, from_top in ((list(range(n)), True), (list(range(n - 1, -1, -1)), False)):
+        for k in range(min(FURNITURE_DEPTH, n - 1)):
+            line, nxt = lines[order[k]], lines[order[k + 1]]
+            # Set apart from the text, not from the other edge's furniture: a page whose
+            # only text is one line keeps it.
+            if not in_band(line, from_top) or in_band(nxt, not from_top):
+                break
+            gap = line.bottom - nxt.top if from_top else nxt.bottom - line.top
+            if gap >= _APART * max(line.height, nxt.height):
+                for i in order[: k + 1]:
+                    edge[i] = True
+                break
+    return [Place(edge[i], line.height <= _SMALL * body) for i, line in enumerate(lines)]
+
+
+def furniture_indices(
+    pages: Sequence[Sequence[str]], where: Sequence[Sequence[Place]] | None = None
+) -> list[set[int]]:
     """Per page, the indices of its lines that are running headers/footers or page
-    numbers (lines already normalised)."""
+    numbers (lines already normalised; `where` their places, when known)."""
     split = [list(lines) for lines in pages]
-    running = _running_lines(split)
+    running = _running_lines(split, where)
     result: list[set[int]] = []
     for page_no, lines in enumerate(split, start=1):
         top, bottom = _edge_indices(lines)
@@ -99,7 +167,16 @@ def furniture_indices(pages: Sequence[Sequence[str]]) -> list[set[int]]:
             for i in edge:
                 # Furniture sits at the very edge: stop at the first line of content.
                 line = lines[i]
-                if _furniture_key(line, page_no) in running or is_page_number(line, page_no):
+                place = where[page_no - 1][i] if where is not None else Place()
+                if (
+                    (place.edge and _furniture_key(line, page_no) in running)
+                    or is_page_number(line, page_no)
+                    or (
+                        where is not None
+                        and place.edge
+                        and (place.small or _RUNNING.match(line) is not None)
+                    )
+                ):
                     drop.add(i)
                 else:
                     break
@@ -156,11 +233,23 @@ def join_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def clean_pages(pages: Sequence[str]) -> str:
-    """One text for the whole document; empty when the pages held nothing but furniture."""
+def clean_lines(pages: Sequence[Sequence[str]]) -> str:
+    """One text from the pages' lines (furniture already gone): blank edges dropped,
+    words broken over a line end joined."""
     lines: list[str] = []
-    for page_lines in strip_furniture(pages):
+    for page in pages:
+        kept = [normalise_line(line) for line in page]
+        # Blank edges would turn every page break into a paragraph break.
+        while kept and not kept[0]:
+            kept.pop(0)
+        while kept and not kept[-1]:
+            kept.pop()
         # A page break is a line break: a word or paragraph may continue on the next page.
-        lines.extend(page_lines)
+        lines.extend(kept)
     text = "\n".join(join_lines(lines))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def clean_pages(pages: Sequence[str]) -> str:
+    """One text for the whole document; empty when the pages held nothing but furniture."""
+    return clean_lines(strip_furniture(pages))

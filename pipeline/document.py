@@ -9,16 +9,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from pipeline.clean import clean_pages
+from pipeline.clean import clean_lines, clean_pages, furniture_indices, normalise_line, places
 from pipeline.errors import DocumentError
 from pipeline.header import parse_header
-from pipeline.layout import Line
+from pipeline.layout import Line, lines_text
 from pipeline.media import DOCX, PDF, XLSX, ZIP, sniff_media_type
 from pipeline.office import docx_text, question_answer_zip, xlsx_rows
 from pipeline.parts import answer_references, split_answer, split_question
 from pipeline.pdftext import extract_pdf
 from pipeline.sections import Sections, split_sections
-from pipeline.tables import find_document_tables, table_from_rows, without_furniture
+from pipeline.tables import find_document_tables, table_from_rows
 from storage.records import (
     DocumentReference,
     HeaderFields,
@@ -30,7 +30,9 @@ from storage.records import (
 # Bump on any change that alters the output for the same bytes, so stored documents
 # parsed by an older version can be found and parsed again.
 # 2.0.0: lines rebuilt from positions, tables, sub-questions, answer parts, references.
-PARSER_VERSION = "2.0.0"
+# 3.0.0: tables from drawn borders (pdfplumber) and rules, no false tables from lists,
+#        furniture by place and pattern, grouped/lettered/unnumbered answer parts.
+PARSER_VERSION = "3.0.0"
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +80,8 @@ def _reading(
     sections = split_sections(text)
     header = parse_header(text)
     context, subs = split_question(sections.question_text)
-    parts = split_answer(sections.answer_text, subs)
     kind, refs = answer_references(sections.answer_text)
+    parts = split_answer(sections.answer_text, subs, kind)
     also = tuple(DocumentReference("also_asked", n, n, k) for n, k in sections.also_asked)
     ref = sections.answer_ref
     return ParsedDocument(
@@ -118,19 +120,31 @@ def _answer_position(lines: list[list[Line]]) -> tuple[int, int] | None:
 
 def _parse_pdf(body: bytes) -> ParsedDocument:
     pdf = extract_pdf(body)
-    text = clean_pages(pdf.pages)
+    texts = [[normalise_line(line.text) for line in page.lines] for page in pdf.pages]
+    drops = furniture_indices(texts, [places(page.lines, page.height) for page in pdf.pages])
+    content = [
+        [line for i, line in enumerate(page.lines) if i not in drop]
+        for page, drop in zip(pdf.pages, drops, strict=True)
+    ]
+    pages = [
+        (lines, p.rules, p.grids, p.shades) for lines, p in zip(content, pdf.pages, strict=True)
+    ]
+    found = find_document_tables(pages)
+    text = clean_lines([
+        lines_text(lines, replaced).split("\n")
+        for lines, replaced in zip(content, found.texts, strict=True)
+    ])
     if not any(ch.isalnum() for ch in text):
         # Scanned or image-only: nothing to read without OCR.
         return failure(
             PDF, "empty_text", "no extractable text (a scan? needs OCR)", pages=len(pdf.pages)
         )
     tables: list[ParsedTable] = []
-    content = without_furniture(pdf.lines or [])
     answer_at = _answer_position(content)
-    for page_index, found in find_document_tables(content):
-        in_answer = answer_at is not None and (page_index, found.first) > answer_at
+    for page_index, table in found.tables:
+        in_answer = answer_at is not None and (page_index, table.first) > answer_at
         tables.append(
-            dataclasses.replace(found.table, section="answer" if in_answer else "question")
+            dataclasses.replace(table.table, section="answer" if in_answer else "question")
         )
     return _reading(PDF, text, tuple(tables), len(pdf.pages))
 

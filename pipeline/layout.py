@@ -8,7 +8,7 @@ physical line: a table row stays one line whose cells keep their positions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pdfminer.layout import LTChar, LTFigure, LTPage, LTTextContainer, LTTextLine
@@ -26,6 +26,7 @@ class Segment:
     x1: float
     text: str
     height: float
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ class Line:
         return max(seg.height for seg in self.segments)
 
 
-def _text_lines(container: Iterable[object]) -> Iterator[LTTextLine]:
+def text_lines(container: Iterable[object]) -> Iterator[LTTextLine]:
     for element in container:
         if isinstance(element, LTTextLine):
             yield element
         elif isinstance(element, LTTextContainer | LTFigure):
             # Boxes hold lines; a form XObject (LTFigure) holds boxes of its own.
-            yield from _text_lines(element)  # type: ignore[arg-type]
+            yield from text_lines(element)  # type: ignore[arg-type]
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -69,7 +70,11 @@ def _segments(line: LTTextLine) -> Iterator[Segment]:
         if text:
             printed = [c for c in chars if c.get_text().strip()]
             yield Segment(
-                printed[0].x0, printed[-1].x1, text, max(c.height for c in printed)
+                printed[0].x0,
+                printed[-1].x1,
+                text,
+                max(c.height for c in printed),
+                all("bold" in c.fontname.lower() for c in printed),
             )
 
     for item in line:
@@ -92,7 +97,7 @@ def _segments(line: LTTextLine) -> Iterator[Segment]:
 def page_lines(page: LTPage) -> list[Line]:
     """The page's physical lines from top to bottom."""
     raw = []
-    for line in _text_lines(page):
+    for line in text_lines(page):
         for seg in _segments(line):
             raw.append((line.y0, line.y1, seg))
     # Top to bottom, then left to right; a segment joins the current line when it
@@ -157,16 +162,28 @@ def in_column_order(lines: list[Line]) -> list[Line]:
     return out + left + right
 
 
-def lines_text(lines: list[Line]) -> str:
+def lines_text(
+    lines: Sequence[Line], replaced: Mapping[int, tuple[int, Sequence[str]]] | None = None
+) -> str:
     """Lines joined by newlines; a vertical gap clearly wider than the leading becomes
-    a blank line, so paragraphs survive."""
+    a blank line, so paragraphs survive. `replaced` maps a first line index to (last
+    index, texts): the lines from first to last give way to those texts (a table's
+    rows, its cells read in order, however the cells wrapped)."""
     out: list[str] = []
     prev: Line | None = None
-    for line in lines:
+    skip_to = -1
+    for i, line in enumerate(lines):
+        if i <= skip_to:
+            prev = line
+            continue
         if prev is not None:
             gap = prev.bottom - line.top
             if gap > 0.9 * max(prev.height, line.height):
                 out.append("")
-        out.append(line.text)
+        if replaced and i in replaced:
+            skip_to, texts = replaced[i]
+            out.extend(texts)
+        else:
+            out.append(line.text)
         prev = line
     return "\n".join(out)

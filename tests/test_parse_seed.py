@@ -1,6 +1,6 @@
-"""The issue's bar: the seed (sv 407), rendered as a PDF in both layouts, parses to its
-header, six sub-questions (the 5th with a, b, c), answer parts 1-6 matched to them and
-its three tables row for row, amounts as integers."""
+"""The issue's bar: the seed (sv 407), rendered as a PDF by every producer of the
+corpus, parses to its header, six sub-questions (the 5th with a, b, c), answer parts 1-6
+matched to them and its three tables row for row, amounts as integers."""
 
 from __future__ import annotations
 
@@ -11,21 +11,15 @@ import pytest
 from pipeline import parse_document
 from storage.records import ParsedDocument
 from tests.corpus import seed
-from tests.corpus.render import Layout, render
+from tests.corpus.build import PRODUCERS, corpus
 
 BROUNS_TITLE = "VLAAMS MINISTER VAN ECONOMIE, INNOVATIE, WERK, SOCIALE ECONOMIE EN LANDBOUW"
 
 
-def _parse(layout: Layout) -> ParsedDocument:
-    if not seed.SEED.is_file():
-        pytest.skip(f"seed sample missing at {seed.SEED}")
-    pdf = render(seed.seed_blocks(), layout, "Vlaams Parlement - Schriftelijke vraag 407")
-    return parse_document(pdf, "application/pdf")
-
-
-@pytest.fixture(scope="module", params=["ruled", "plain"])
+@pytest.fixture(scope="module", params=PRODUCERS)
 def doc(request: pytest.FixtureRequest) -> ParsedDocument:
-    return _parse(request.param)
+    spec = next(s for s in corpus() if s.name == "seed")
+    return parse_document(spec.pdf(request.param), "application/pdf")
 
 
 def test_header(doc: ParsedDocument) -> None:

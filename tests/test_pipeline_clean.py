@@ -99,3 +99,51 @@ def test_hyphenation_joins_across_a_page_break() -> None:
 def test_whitespace_is_normalised_and_paragraphs_kept() -> None:
     raw = "Eerste  alinea\u00a0met\tgaten  \n\n\n\nTweede\u200b alinea ﬁnaal"
     assert clean_pages([raw]) == "Eerste alinea met gaten\n\nTweede alinea finaal"
+
+
+def _one_page(running: str | None, footer: str | None) -> bytes:
+    from tests.corpus.render import render
+
+    blocks = [("line", "SCHRIFTELIJKE VRAAG"), ("line", "nr. 12"),
+              ("line", "Een korte vraag over de steun aan partners.")]
+    return render(blocks, "ruled", running, footer)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("running", "footer"),
+    [("Vlaams Parlement", "pagina"), ("Kabinetten Diversiteitsbeleid", "dash"),
+     ("VLAAMS PARLEMENT - Schriftelijke vraag 12", "number")],
+)
+def test_furniture_of_a_one_page_document_goes(running: str, footer: str) -> None:
+    """One page: no repetition to go by, so place (top band, set apart, small type)
+    and pattern decide."""
+    from pipeline import parse_document
+
+    text = parse_document(_one_page(running, footer)).text or ""
+    assert text.splitlines() == [
+        "SCHRIFTELIJKE VRAAG", "nr. 12", "Een korte vraag over de steun aan partners."
+    ]
+
+
+def test_repeated_content_away_from_the_edges_stays() -> None:
+    """The same closing lines at the foot of two pages' text, well above the footer
+    band, are content, not a running footer."""
+    from pipeline import parse_document
+    from tests.corpus.render import render
+
+    closing = [("line", "Ik evalueer de werkingsmiddelen jaarlijks."),
+               ("line", "De resultaten worden gepubliceerd.")]
+    filler = [("line", f"Regel {i} van het antwoord.") for i in range(30)]
+    pdf = render([*filler, *closing, ("break",), *filler[:10], *closing], "plain")
+    text = parse_document(pdf).text or ""
+    assert text.count("Ik evalueer de werkingsmiddelen jaarlijks.") == 2
+
+
+@pytest.mark.parametrize("layout", ["ruled", "plain"])
+def test_a_page_with_one_line_of_text_keeps_it(layout: str) -> None:
+    """Far from the page number at the foot, yet not furniture: nothing else is text."""
+    from pipeline import parse_document
+    from tests.corpus.render import render
+
+    pdf = render([("line", "SCHRIFTELIJKE VRAAG nr. 1")], layout)  # type: ignore[arg-type]
+    assert parse_document(pdf).text == "SCHRIFTELIJKE VRAAG nr. 1"

@@ -6,15 +6,14 @@ import datetime as dt
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from pipeline import PARSER_VERSION, parse_document
 from pipeline.pdftext import CorruptPdf, DocumentError, EncryptedPdf, extract_pdf
 from tests.pdfs import Producer, render_pdf
+from tests.samples import sample
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 PRODUCERS: tuple[Producer, ...] = ("reportlab", "fpdf2")
 BROUNS_TITLE = "VLAAMS MINISTER VAN ECONOMIE, INNOVATIE, WERK, SOCIALE ECONOMIE EN LANDBOUW"
 # ASCII only: fpdf2's core fonts cannot print an em dash in the header.
@@ -22,10 +21,7 @@ RUNNING = "Vlaams Parlement - Schriftelijke vraag 407 - Bothuyne"
 
 
 def seed_lines() -> list[str]:
-    path = SAMPLES / "seed_sv407_2024_bothuyne_brouns.txt"
-    if not path.is_file():
-        pytest.skip(f"shared samples not found at {SAMPLES} (needs /work/shared/samples)")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = sample("seed_sv407_2024_bothuyne_brouns.txt").splitlines()
     return lines[lines.index("SCHRIFTELIJKE VRAAG") :]
 
 

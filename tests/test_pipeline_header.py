@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -11,16 +10,11 @@ from pipeline import parse_header, split_sections
 from pipeline.header import split_sections as split_sections_from_header
 from pipeline.names import normalise_person_name
 from pipeline.sections import AnswerRef
+from tests.samples import sample
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 BROUNS_TITLE = "VLAAMS MINISTER VAN ECONOMIE, INNOVATIE, WERK, SOCIALE ECONOMIE EN LANDBOUW"
 
 
-def sample(name: str) -> str:
-    path = SAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"shared samples not found at {SAMPLES} (needs /work/shared/samples)")
-    return path.read_text(encoding="utf-8")
 
 
 def seed_text() -> str:

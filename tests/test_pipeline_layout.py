@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from pipeline import parse_document
+from pipeline.layout import lines_text
 from pipeline.pdftext import extract_pdf
 
 
@@ -26,7 +27,7 @@ def _two_columns() -> bytes:
 
 
 def test_two_columns_are_read_one_after_the_other() -> None:
-    text = extract_pdf(_two_columns()).pages[0]
+    text = lines_text(extract_pdf(_two_columns()).pages[0].lines)
     lines = [line for line in text.splitlines() if line]
     assert lines[0].startswith("SCHRIFTELIJKE VRAAG")
     assert lines[1:13] == [f"Linkerkolom regel {i} met genoeg woorden erin." for i in range(12)]

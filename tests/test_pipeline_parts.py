@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline import parse_document
@@ -11,22 +9,14 @@ from pipeline.parts import answer_references, split_answer, split_question
 from pipeline.sections import split_sections
 from storage.records import SubQuestion
 from tests.pdfs import render_pdf
-
-SAMPLES = Path("/work/shared/samples")
-
-
-def _sample(name: str) -> str:
-    path = SAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"sample missing: {path}")
-    return path.read_text(encoding="utf-8")
+from tests.samples import sample
 
 
 def test_flattened_sub_questions_and_also_asked() -> None:
     # pdftext_03 (header, context) + pdftext_01 (seven sub-questions, also-asked line,
     # signature), whitespace flattened on one line as in the samples.
-    head = _sample("pdftext_03.txt")
-    tail = _sample("pdftext_01.txt")
+    head = sample("pdftext_03.txt")
+    tail = sample("pdftext_01.txt")
     sections = split_sections(head[: head.index("1. Hoeveel")] + tail[tail.index("1. Hoeveel") :])
     context, subs = split_question(sections.question_text)
     assert [s.number for s in subs] == [1, 2, 3, 4, 5, 6, 7]
@@ -69,7 +59,7 @@ def test_unnumbered_answer() -> None:
 
 
 def test_teacher_answer_lettered_parts() -> None:
-    text = _sample("pdftext_11.txt")
+    text = sample("pdftext_11.txt")
     subs = (SubQuestion(1, "x"), SubQuestion(2, "y"))
     parts = split_answer("1. " + text, subs)
     assert [p.numbers for p in parts] == [(1,), (2,)]
@@ -104,3 +94,53 @@ def test_answer_ref_mismatch_is_flagged() -> None:
     assert doc.answer_ref_number == 408
     assert doc.answer_ref_mismatch == "number 408 != 407; date 2024-04-30 != 2024-04-29"
     assert [p.numbers for p in doc.answer_parts] == [(1,), (2,)]
+
+
+_SUBS = tuple(SubQuestion(n, f"Vraag {n}?") for n in range(1, 5))
+
+
+@pytest.mark.parametrize(
+    ("answer", "numbers"),
+    [
+        ("1. en 2. Samen.\n3. Apart.\n4. Ook.", [(1, 2), (3,), (4,)]),
+        ("1, 2 en 3. Samen.\n4. Apart.", [(1, 2, 3), (4,)]),
+        ("1 tot 3. Samen.\n4. Apart.", [(1, 2, 3), (4,)]),
+        ("1 tot en met 3. Samen.\n4. Apart.", [(1, 2, 3), (4,)]),
+        ("1-3. Samen.\n4. Apart.", [(1, 2, 3), (4,)]),
+        ("Antwoord op de vragen 1 en 2\nSamen.\nAntwoord op vraag 3\nApart.\n"
+         "Antwoord op vraag 4:\nOok.", [(1, 2), (3,), (4,)]),
+        ("1. Ja.\n2. Nee.\n3 a) Eerst.\n3 b) Dan.\n4. Klaar.", [(1,), (2,), (3,), (3,), (4,)]),
+    ],
+)
+def test_answer_labels_for_several_or_lettered_parts(
+    answer: str, numbers: list[tuple[int, ...]]
+) -> None:
+    parts = split_answer(answer, _SUBS)
+    assert [p.numbers for p in parts] == numbers
+    assert all(p.confidence >= 0.8 for p in parts)
+    assert parts[-1].text in {"Apart.", "Ook.", "Klaar."}
+
+
+def test_unnumbered_answer_in_the_order_of_the_sub_questions() -> None:
+    answer = "Eerste alinea.\n\nTweede alinea.\n\nDerde.\n\nVierde."
+    parts = split_answer(answer, _SUBS)
+    assert [(p.numbers, p.text) for p in parts] == [
+        ((1,), "Eerste alinea."), ((2,), "Tweede alinea."), ((3,), "Derde."), ((4,), "Vierde.")
+    ]
+    # A paragraph more or less than sub-questions: no guess.
+    (whole,) = split_answer("Eerste alinea.\n\nTweede alinea.", _SUBS)
+    assert whole.numbers == () and whole.confidence == 0.3
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [("Ik verwijs naar het antwoord van minister-president Jan Jambon op vraag nr. 142.",
+      "referring"),
+     ("Dit is een gecoördineerd antwoord van de Vlaamse Regering.", "coordinated")],
+)
+def test_coordinated_or_referring_answer_has_no_parts(answer: str, kind: str) -> None:
+    found, refs = answer_references(answer)
+    assert found == kind
+    assert split_answer(answer, _SUBS, found) == ()
+    if kind == "referring":
+        assert [(r.kind, r.name, r.number) for r in refs] == [("answer", "Jan Jambon", 142)]

@@ -1,2 +1,2 @@
-"""The parser's accuracy corpus: documents built from the real texts in shared/samples,
-rendered in two layouts, each with the fields the parser must find."""
+"""The parser's accuracy corpus: documents built from the real texts in tests/samples,
+rendered by four producers, each with the fields the parser must find."""

@@ -3,9 +3,8 @@ tables, and what the parser must read from it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.samples import SAMPLES
 
-SAMPLES = Path("/work/shared/samples")
 SEED = SAMPLES / "seed_sv407_2024_bothuyne_brouns.txt"
 
 TABLE_1 = (

@@ -254,7 +254,7 @@ class Dataset:
         return {
             "about": "Fixture data set of the schv replica; regenerate with "
                      "`python -m tests.replica.make_dataset`. Texts reuse the real "
-                     "samples in /work/shared/samples.",
+                     "samples in tests/samples.",
             "questions": [q.to_json() for q in self.questions],
             "other_hits": [h.to_json() for h in self.other_hits],
             "text_blocks": self.text_blocks,

@@ -32,8 +32,8 @@ from tests.replica.data import (
     question_lines,
     several_ministers_line,
 )
+from tests.samples import SAMPLES
 
-SAMPLES = Path("/work/shared/samples")
 D = dt.date
 
 # Extraction artefacts of the flattened samples, undone because we lay the text out
