@@ -37,7 +37,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.limit < 1:
         raise CommandError("--limit must be at least 1", EXIT_USAGE)
-    filters = SearchFilters(theme=args.theme, minister=args.minister, since=args.since)
+    filters = SearchFilters(theme=args.theme, minister=args.minister, since=args.since,
+                            asker=args.asker)
     try:
         hits = search(
             settings.database.url, " ".join(args.terms), filters=filters, limit=args.limit,
@@ -78,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search.add_argument("terms", nargs="+", help="what to search for")
     search.add_argument("--theme", help="only questions with this theme")
     search.add_argument("--minister", help="only questions to a minister whose name has this")
+    search.add_argument("--asker", help="only questions by a member whose name has this")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
                         help="only questions asked on or after this date")
     search.add_argument("--limit", type=int, default=20, help="most hits shown (default 20)")
