@@ -84,6 +84,9 @@ class Question(Base):
         Index("ix_question_published_on", "published_on"),
         Index("ix_question_asked_on", "asked_on"),
         Index("ix_question_minister_id", "minister_id"),
+        # What changed since a watch last looked (storage.watches), and deadlines.
+        Index("ix_question_updated_at", "updated_at"),
+        Index("ix_question_due_on", "due_on"),
     )
 
     # The schv id: the parliament's key, never generated here.
@@ -133,6 +136,7 @@ class QuestionTheme(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    __table_args__ = (Index("ix_document_fetched_at", "fetched_at"),)
 
     # The parliament's pfile id: one row per file even when several questions list it.
     pfile_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

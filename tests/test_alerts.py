@@ -112,7 +112,7 @@ def test_webhook_email_and_feed_deliver_each_event_once(
         assert [e.id for e in feed.entries] == [p.json["id"] for p in reversed(posts)]
         assert feed.entries[0].title == "Asked: 2023-2024 nr. 702: Innovatiesteun voor scale-ups"
         assert feed.entries[0].link == "https://www.vlaamsparlement.be/vraag/702"
-        assert "Jo Brouns" in feed.entries[0].summary
+        assert "Jo Brouns" in feed.entries[0].content[0].value
         answers = feedparser.parse((tmp_path / "feeds" / "all-answers.atom").read_bytes())
         assert not answers.bozo and len(answers.entries) == 4  # 101, 102, 103, 105
 

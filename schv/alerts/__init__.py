@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from config import Settings
-from schv.alerts.feeds import ANSWERS_FEED, answers_feed, watch_feed, write_feed
+from schv.alerts.feeds import ANSWERS_FEED, answers_feed, feed_path, watch_feed, write_feed
 from schv.alerts.mail import Mailer, digest
 from schv.alerts.webhooks import WebhookSender
 from storage.watches import (
@@ -31,6 +31,7 @@ from storage.watches import (
     pending_events,
     recent_events,
     record_deliveries,
+    watches_with_pending,
 )
 
 if TYPE_CHECKING:
@@ -121,7 +122,12 @@ def _feeds(settings: Settings, store: Store, watches: list[WatchRow], report: Al
            now: dt.datetime) -> None:
     site = settings.sources.page_base_url
     folder = settings.alerts.feed_dir
+    waiting = watches_with_pending(store, "feed")
     for watch in watches:
+        # A feed is rewritten when it has something new (or went missing), not at every
+        # run: 200 feeds rendered for nothing would cost a crawl seconds.
+        if watch.id not in waiting and feed_path(folder, watch.name).is_file():
+            continue
         pending = [event.id for event in pending_events(store, watch.id, "feed")]
         body = watch_feed(watch, recent_events(store, watch.id, settings.alerts.feed_entries),
                           site)

@@ -96,7 +96,9 @@ def watch_feed(watch: WatchRow, events: Sequence[EventRow], site: str) -> bytes:
         if event.asker:
             entry.author(name=event.asker)
         entry.category(term=event.kind, label=KIND_LABELS[event.kind])
-        entry.summary(facts_html(facts(event), event.page_url), type="html")
+        # Content, not a summary: Atom wants one of content or a link, and a question
+        # may have no page yet.
+        entry.content(facts_html(facts(event), event.page_url), type="html")
     return bytes(feed.atom_str(pretty=True))
 
 
@@ -118,7 +120,7 @@ def answers_feed(rows: Sequence[Any], site: str) -> bytes:
         if row.asker:
             entry.author(name=row.asker)
         entry.category(term="answered", label="Answered")
-        entry.summary(facts_html(facts(row), row.page_url), type="html")
+        entry.content(facts_html(facts(row), row.page_url), type="html")
     return bytes(feed.atom_str(pretty=True))
 
 

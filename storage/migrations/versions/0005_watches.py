@@ -9,6 +9,8 @@ Revises: 0004
 - `watch_delivery`: one row per (event, channel) tried: delivered, or failed with its
   reason (retried by the next run).
 - The public view `watch_events` (documented in storage/dictionary).
+- Indexes on question.updated_at, question.due_on and document.fetched_at: a crawl's
+  derivation reads what changed since the last one, and which deadlines passed.
 """
 
 from __future__ import annotations
@@ -107,9 +109,16 @@ def upgrade() -> None:
         sa.Column("delivered_at", _TS, nullable=True),
     )
     op.execute(_VIEW)
+    # What changed since a watch last looked, and passed deadlines, without table scans.
+    op.create_index("ix_question_updated_at", "question", ["updated_at"])
+    op.create_index("ix_question_due_on", "question", ["due_on"])
+    op.create_index("ix_document_fetched_at", "document", ["fetched_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_document_fetched_at", table_name="document")
+    op.drop_index("ix_question_due_on", table_name="question")
+    op.drop_index("ix_question_updated_at", table_name="question")
     op.execute("DROP VIEW IF EXISTS watch_events")
     op.drop_table("watch_delivery")
     op.drop_index("ix_watch_event_question_id", table_name="watch_event")
