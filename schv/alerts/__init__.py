@@ -29,9 +29,9 @@ from storage.watches import (
     latest_answers,
     list_watches,
     pending_events,
-    recent_events,
+    pending_ids,
+    recent_events_of,
     record_deliveries,
-    watches_with_pending,
 )
 
 if TYPE_CHECKING:
@@ -122,22 +122,20 @@ def _feeds(settings: Settings, store: Store, watches: list[WatchRow], report: Al
            now: dt.datetime) -> None:
     site = settings.sources.page_base_url
     folder = settings.alerts.feed_dir
-    waiting = watches_with_pending(store, "feed")
-    for watch in watches:
-        # A feed is rewritten when it has something new (or went missing), not at every
-        # run: 200 feeds rendered for nothing would cost a crawl seconds.
-        if watch.id not in waiting and feed_path(folder, watch.name).is_file():
-            continue
-        pending = [event.id for event in pending_events(store, watch.id, "feed")]
-        body = watch_feed(watch, recent_events(store, watch.id, settings.alerts.feed_entries),
-                          site)
+    pending = pending_ids(store, "feed")
+    # A feed is rewritten when it has something new (or went missing), not at every run:
+    # 200 feeds rendered for nothing would cost a crawl seconds.
+    due = [w for w in watches if w.id in pending or not feed_path(folder, w.name).is_file()]
+    entries = recent_events_of(store, [w.id for w in due], settings.alerts.feed_entries)
+    for watch in due:
+        waiting = pending.get(watch.id, [])
         try:
-            write_feed(folder, watch.name, body)
+            write_feed(folder, watch.name, watch_feed(watch, entries.get(watch.id, []), site))
         except OSError as exc:
             reason = f"cannot write the feed: {exc}"
-            _record(report, store, watch, "feed", now, [], dict.fromkeys(pending, reason))
+            _record(report, store, watch, "feed", now, [], dict.fromkeys(waiting, reason))
             continue
-        _record(report, store, watch, "feed", now, pending, {})
+        _record(report, store, watch, "feed", now, waiting, {})
     try:
         write_feed(folder, ANSWERS_FEED, answers_feed(
             latest_answers(store, settings.alerts.feed_entries), site))
