@@ -133,15 +133,9 @@ class WatchRow(WatchSpec):
 
 
 @dataclass(frozen=True)
-class EventRow:
-    """An event with what a reader needs about its question."""
+class QuestionFacts:
+    """What a reader of a feed, payload or e-mail needs about a question."""
 
-    id: int
-    watch_id: int
-    watch: str
-    kind: str
-    version: str
-    detected_at: dt.datetime
     question_id: int
     session_year: str | None
     number: int | None
@@ -156,6 +150,33 @@ class EventRow:
     themes: str | None
     page_url: str | None
     document_url: str | None
+
+
+# The columns of QuestionFacts, from written_questions `wq` and question `q`.
+_FACT_COLUMNS = """wq.id AS question_id, wq.session_year, wq.number, wq.title, wq.subject,
+    wq.status, wq.asked_on, wq.answered_on, q.due_on, wq.minister, wq.asker, wq.themes,
+    wq.page_url, wq.document_url"""
+
+
+def _facts(row: Any) -> dict[str, Any]:
+    """QuestionFacts' fields from a row with _FACT_COLUMNS (SQLite gives dates as text)."""
+    return {
+        name: _date(getattr(row, name)) if name in ("asked_on", "answered_on", "due_on")
+        else getattr(row, name)
+        for name in QuestionFacts.__dataclass_fields__
+    }
+
+
+@dataclass(frozen=True)
+class EventRow(QuestionFacts):
+    """An event with its question's facts."""
+
+    id: int
+    watch_id: int
+    watch: str
+    kind: str
+    version: str
+    detected_at: dt.datetime
 
     @property
     def key(self) -> str:
@@ -647,10 +668,8 @@ def _derive(
 
 # -- reading events, recording deliveries --------------------------------------------------
 
-_EVENT_COLUMNS = """e.id, e.watch_id, w.name AS watch, e.kind, e.version, e.detected_at,
-    e.question_id, wq.session_year, wq.number, wq.title, wq.subject, wq.status,
-    wq.asked_on, wq.answered_on, q.due_on, wq.minister, wq.asker, wq.themes, wq.page_url,
-    wq.document_url"""
+_EVENT_COLUMNS = f"""e.id, e.watch_id, w.name AS watch, e.kind, e.version, e.detected_at,
+    {_FACT_COLUMNS}"""
 
 # {events}: the events wanted, chosen (and cut) before the view's per-row work.
 _EVENT_FROM = """FROM ({events}) e
@@ -672,15 +691,8 @@ def _event_rows(connection: Connection, where: str, params: dict[str, Any],
     statement = text(sql).columns(detected_at=UTCDateTime())
     rows = connection.execute(statement, params).all()
     return [
-        EventRow(
-            id=row.id, watch_id=row.watch_id, watch=row.watch, kind=row.kind,
-            version=row.version or "", detected_at=row.detected_at,
-            question_id=row.question_id, session_year=row.session_year, number=row.number,
-            title=row.title, subject=row.subject, status=row.status,
-            asked_on=_date(row.asked_on), answered_on=_date(row.answered_on),
-            due_on=_date(row.due_on), minister=row.minister, asker=row.asker,
-            themes=row.themes, page_url=row.page_url, document_url=row.document_url,
-        )
+        EventRow(id=row.id, watch_id=row.watch_id, watch=row.watch, kind=row.kind,
+                 version=row.version or "", detected_at=row.detected_at, **_facts(row))
         for row in rows
     ]
 
@@ -844,32 +856,12 @@ def watch_counts(store: Store) -> dict[int, dict[str, int]]:
     return counts
 
 
-@dataclass(frozen=True)
-class AnswerRow:
-    id: int
-    session_year: str | None
-    number: int | None
-    title: str | None
-    subject: str | None
-    status: str
-    asked_on: dt.date | None
-    answered_on: dt.date | None
-    minister: str | None
-    asker: str | None
-    themes: str | None
-    page_url: str | None
-
-
-def latest_answers(store: Store, limit: int) -> list[AnswerRow]:
+def latest_answers(store: Store, limit: int) -> list[QuestionFacts]:
     """The newest answers, for the "all new answers" feed."""
     with store._read() as connection:
         rows = connection.execute(text(
-            "SELECT id, session_year, number, title, subject, status, asked_on, answered_on, "
-            "minister, asker, themes, page_url FROM written_questions "
-            "WHERE status IN ('answered', 'answered_late') AND answered_on IS NOT NULL "
-            "ORDER BY answered_on DESC, id DESC LIMIT :limit"), {"limit": limit}).all()
-    return [
-        AnswerRow(**{**row._asdict(), "asked_on": _date(row.asked_on),
-                     "answered_on": _date(row.answered_on)})
-        for row in rows
-    ]
+            f"SELECT {_FACT_COLUMNS} FROM written_questions wq JOIN question q "
+            "ON q.id = wq.id WHERE wq.status IN ('answered', 'answered_late') "
+            "AND wq.answered_on IS NOT NULL "
+            "ORDER BY wq.answered_on DESC, wq.id DESC LIMIT :limit"), {"limit": limit}).all()
+    return [QuestionFacts(**_facts(row)) for row in rows]

@@ -13,11 +13,10 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from storage.watches import EventRow, WatchRow
+from storage.watches import EventRow, QuestionFacts, WatchRow
 
 ANSWERS_FEED = "all-answers"
 KIND_LABELS = {
@@ -33,14 +32,14 @@ def _at(day: dt.date | None) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def heading(row: Any, question_id: int) -> str:
+def heading(row: QuestionFacts) -> str:
     """`2023-2024 nr. 407: subject`, for titles of entries and e-mails."""
     number = (f"{row.session_year or '?'} nr. {row.number}" if row.number is not None
-              else f"id {question_id}")
+              else f"id {row.question_id}")
     return f"{number}: {row.subject or row.title or '(no title)'}"
 
 
-def facts(row: Any) -> list[tuple[str, str]]:
+def facts(row: QuestionFacts) -> list[tuple[str, str]]:
     """The question's facts as (label, value) pairs, for feeds and e-mails alike."""
     pairs = [
         ("minister", row.minister or "unknown"),
@@ -48,9 +47,8 @@ def facts(row: Any) -> list[tuple[str, str]]:
         ("status", row.status),
         ("asked on", row.asked_on.isoformat() if row.asked_on else "unknown"),
     ]
-    due = getattr(row, "due_on", None)
-    if due is not None:
-        pairs.append(("due on", due.isoformat()))
+    if row.due_on is not None:
+        pairs.append(("due on", row.due_on.isoformat()))
     if row.answered_on is not None:
         pairs.append(("answered on", row.answered_on.isoformat()))
     if row.themes:
@@ -88,7 +86,7 @@ def watch_feed(watch: WatchRow, events: Sequence[EventRow], site: str) -> bytes:
     for event in events:
         entry = feed.add_entry(order="append")
         entry.id(f"urn:schv:event:{event.key}")
-        entry.title(f"{KIND_LABELS[event.kind]}: {heading(event, event.question_id)}")
+        entry.title(f"{KIND_LABELS[event.kind]}: {heading(event)}")
         entry.updated(event.detected_at)
         entry.published(event.detected_at)
         if event.page_url:
@@ -102,7 +100,7 @@ def watch_feed(watch: WatchRow, events: Sequence[EventRow], site: str) -> bytes:
     return bytes(feed.atom_str(pretty=True))
 
 
-def answers_feed(rows: Sequence[Any], site: str) -> bytes:
+def answers_feed(rows: Sequence[QuestionFacts], site: str) -> bytes:
     """The newest answers of any question, newest first (`rows` from latest_answers)."""
     updated = _at(rows[0].answered_on) if rows else _at(None)
     feed = _new_feed("urn:schv:feed:all-answers", "schv: all new answers",
@@ -111,8 +109,8 @@ def answers_feed(rows: Sequence[Any], site: str) -> bytes:
     for row in rows:
         answered = _at(row.answered_on)
         entry = feed.add_entry(order="append")
-        entry.id(f"urn:schv:answer:{row.id}")
-        entry.title(f"Answered: {heading(row, row.id)}")
+        entry.id(f"urn:schv:answer:{row.question_id}")
+        entry.title(f"Answered: {heading(row)}")
         entry.updated(answered)
         entry.published(answered)
         if row.page_url:

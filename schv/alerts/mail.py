@@ -33,7 +33,7 @@ def digest(watch: WatchRow, events: Sequence[EventRow], sender: str) -> EmailMes
     lines = [intro, ""]
     blocks = [f"<p>{html.escape(intro)}</p>"]
     for event in events:
-        title = f"{KIND_LABELS[event.kind]}: {heading(event, event.question_id)}"
+        title = f"{KIND_LABELS[event.kind]}: {heading(event)}"
         pairs = facts(event)
         lines.append(f"* {title}")
         lines += [f"  {label}: {value}" for label, value in pairs]
