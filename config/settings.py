@@ -174,6 +174,8 @@ class Spec:
     help: str
     check: Callable[[Any], str | None] | None = None
     env_name: str = ""
+    # Taken from the environment only, never from a file, and never printed.
+    secret: bool = False
 
     @property
     def dotted(self) -> str:
@@ -271,6 +273,23 @@ SPECS: tuple[Spec, ...] = (
          "worker is killed (status timeout)", _SECONDS),
     Spec("parse", "memory_limit_mb", int, "Address space one parser process may use, in MB "
          "(over it: status too_large); 0 = no limit", _memory_limit),
+    Spec("alerts", "feed_dir", str, "Folder the Atom feeds are written to after every run",
+         _non_empty),
+    Spec("alerts", "feed_entries", int, "Newest entries kept in each feed", between(1, 100_000)),
+    Spec("alerts", "webhook_secret", str, "Key of the webhooks' HMAC-SHA256 signature "
+         "header (environment only); empty = unsigned", secret=True),
+    Spec("alerts", "timeout", float, "Seconds before a webhook or SMTP server is given up "
+         "for this run", _SECONDS),
+    Spec("alerts", "retries", int, "Retries of a webhook within one run (then: next run)",
+         between(0, 100)),
+    Spec("alerts", "backoff", float, "First webhook retry delay in seconds, doubled each "
+         "retry; Retry-After wins", between(0, 3600)),
+    Spec("alerts", "smtp_host", str, "SMTP server for e-mail alerts; empty = no e-mail"),
+    Spec("alerts", "smtp_port", int, "SMTP port", between(1, 65535)),
+    Spec("alerts", "smtp_starttls", bool, "Upgrade the SMTP connection with STARTTLS"),
+    Spec("alerts", "smtp_user", str, "SMTP login; empty = no login"),
+    Spec("alerts", "smtp_password", str, "SMTP password (environment only)", secret=True),
+    Spec("alerts", "email_from", str, "From address of alert e-mails", _non_empty),
 )
 
 _ITEM_TYPES: dict[str, type] = {"retry_http_codes": int, "themes": str}
@@ -350,6 +369,22 @@ class AlarmSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    feed_dir: str = "data/feeds"
+    feed_entries: int = 100
+    webhook_secret: str = ""
+    timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 1.0
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = ""
+    email_from: str = "schv@localhost"
+
+
+@dataclass(frozen=True)
 class QuerySettings:
     timeout: float
 
@@ -371,6 +406,7 @@ _SECTIONS: dict[str, type] = {
     "alarms": AlarmSettings,
     "query": QuerySettings,
     "parse": ParseSettings,
+    "alerts": AlertSettings,
 }
 
 
@@ -385,6 +421,7 @@ class Settings:
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     alarms: AlarmSettings = field(default_factory=AlarmSettings)
     parse: ParseSettings = field(default_factory=ParseSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     # Where each value came from ("default", a file path, or an environment variable).
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -524,6 +561,11 @@ def _apply_file(raw: dict[str, Any], origins: dict[str, str], path: Path) -> Non
             raise ConfigError(f"config: {path}: [{section}] must be a table")
         for key, value in table.items():
             spec = _spec_for(f"{section}.{key}", str(path))
+            if spec.secret and value != "":
+                raise ConfigError(
+                    f"config: {path}: {spec.dotted} is a secret: set it in the environment "
+                    f"({spec.env}), not in a file"
+                )
             raw[spec.dotted] = _coerce(spec, value, str(path))
             origins[spec.dotted] = str(path)
 

@@ -40,6 +40,8 @@ class CrawlSummary:
     message: str | None = None
     mode: str = "full"
     window: str = ""
+    # What the watches got from this run (schv.alerts); empty without watches.
+    alerts: str = ""
 
     @property
     def changed(self) -> bool:
@@ -63,6 +65,8 @@ class CrawlSummary:
             line += "\nnothing changed since the last run"
         if self.message:
             line += f"\nreason: {self.message}"
+        if self.alerts:
+            line += f"\n{self.alerts}"
         return line
 
 
@@ -311,6 +315,7 @@ def _locked_crawl(
     if status == "degraded":
         logging.getLogger("schv.crawl").warning("run degraded: %s", message)
     store.finish_run(run_id, status, {**counts, "requests": requests}, errors, message=message)
+    alerts = _alerts(settings, store, run_id)
     return CrawlSummary(
         run_id=run_id,
         status=status,
@@ -321,4 +326,18 @@ def _locked_crawl(
         message=message,
         mode=plan.mode,
         window=_window(plan),
+        alerts=alerts,
     )
+
+
+def _alerts(settings: Settings, store: Store, run_id: int) -> str:
+    """Derive and deliver the watches' events. Never fails the crawl: whatever goes wrong
+    here leaves the events to the next run, which derives from the data, not the run."""
+    from schv.alerts import run_alerts
+
+    try:
+        return run_alerts(settings, store, run_id=run_id).text()
+    except Exception as exc:
+        logging.getLogger("schv.crawl").warning("alerts failed: %s: %s",
+                                                type(exc).__name__, exc)
+        return f"alerts: not done this run ({type(exc).__name__}: {exc}); the next run catches up"

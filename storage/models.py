@@ -84,6 +84,9 @@ class Question(Base):
         Index("ix_question_published_on", "published_on"),
         Index("ix_question_asked_on", "asked_on"),
         Index("ix_question_minister_id", "minister_id"),
+        # What changed since a watch last looked (storage.watches), and deadlines.
+        Index("ix_question_updated_at", "updated_at"),
+        Index("ix_question_due_on", "due_on"),
     )
 
     # The schv id: the parliament's key, never generated here.
@@ -133,6 +136,7 @@ class QuestionTheme(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    __table_args__ = (Index("ix_document_fetched_at", "fetched_at"),)
 
     # The parliament's pfile id: one row per file even when several questions list it.
     pfile_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -198,6 +202,79 @@ class CrawlRun(Base):
     # Latest publication date this run covered without a gap since crawl.since; the next
     # incremental run starts there minus the overlap. NULL for runs with a narrower scope.
     watermark: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Watch(Base):
+    """What a user follows (`schv watch add`): a search, one question, or overdue questions,
+    the events it wants and where they go besides its feed."""
+
+    __tablename__ = "watch"
+    __table_args__ = (UniqueConstraint("name", name="uq_watch_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    # "search", "question" or "overdue": which options it was made with.
+    kind: Mapped[str] = mapped_column(String(16))
+    search: Mapped[str | None] = mapped_column(Text)
+    theme: Mapped[str | None] = mapped_column(Text)
+    minister: Mapped[str | None] = mapped_column(Text)
+    asker: Mapped[str | None] = mapped_column(Text)
+    # No foreign key: a question may be watched before a crawl has stored it.
+    question_id: Mapped[int | None] = mapped_column(Integer)
+    # Comma-separated event kinds: asked, answered, overdue, changed.
+    events: Mapped[str] = mapped_column(Text)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    # Comma-separated addresses.
+    email: Mapped[str | None] = mapped_column(Text)
+    # Deliver what was already true when the watch was made (and in a new database's
+    # first crawls); otherwise that is its silent baseline.
+    backfill: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # When its events were last derived (NULL: never), and the newest write that
+    # derivation saw (question.updated_at, document.fetched_at): the next one looks only
+    # at rows written since, and at deadlines passed since.
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    seen_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class WatchEvent(Base):
+    """Something a watch wants that the data now shows, stored once per natural key."""
+
+    __tablename__ = "watch_event"
+    __table_args__ = (
+        UniqueConstraint("watch_id", "question_id", "kind", "version", name="uq_watch_event"),
+        Index("ix_watch_event_question_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watch.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # The answer document's sha256 for `changed`; '' for the other kinds.
+    version: Mapped[str] = mapped_column(String(64), server_default="")
+    # Part of what was already true when the watch started: kept so it is never
+    # delivered later, but delivered nowhere.
+    baseline: Mapped[bool] = mapped_column(Boolean)
+    detected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The crawl after which it was found; NULL when found by `schv watch add`.
+    run_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class WatchDelivery(Base):
+    """One event on one channel (feed, webhook, email): delivered, or why not yet."""
+
+    __tablename__ = "watch_delivery"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("watch_event.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # "delivered" or "failed" (retried at the next run).
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 # The crawl_run columns a caller may set through finish_run's counts.

@@ -50,6 +50,7 @@ class SearchFilters:
     theme: str | None = None
     minister: str | None = None
     since: dt.date | None = None
+    asker: str | None = None
 
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
@@ -124,7 +125,19 @@ def _message(exc: DBAPIError, timeout: float) -> str:
     return f"search failed: {message}"
 
 
-def _filters_sql(filters: SearchFilters, params: dict[str, Any], sqlite: bool) -> str:
+def match_sql(user_query: str, params: dict[str, Any], sqlite: bool) -> str:
+    """A condition on `question q`: the question matches `user_query` (the syntax above).
+    For callers that only filter (watches); search() ranks with its own joins."""
+    if sqlite:
+        params["match"] = fts5_query(user_query)
+        return "q.id IN (SELECT rowid FROM question_fts WHERE question_fts MATCH :match)"
+    fts5_query(user_query)  # the same rules on both: at least one word not negated
+    params["query"] = user_query
+    return "q.search_vector @@ websearch_to_tsquery('dutch', :query)"
+
+
+def filters_sql(filters: SearchFilters, params: dict[str, Any], sqlite: bool) -> str:
+    """The filters as conditions on `question q`, each starting with " AND "."""
     clauses = []
     if filters.theme:
         clauses.append(
@@ -132,9 +145,14 @@ def _filters_sql(filters: SearchFilters, params: dict[str, Any], sqlite: bool) -
             "WHERE qt.question_id = q.id AND lower(t.name) = lower(:theme))"
         )
         params["theme"] = filters.theme
-    if filters.minister:
-        clauses.append("lower(m.full_name) LIKE lower(:minister)")
-        params["minister"] = f"%{filters.minister}%"
+    for role in ("minister", "asker"):
+        name = getattr(filters, role)
+        if name:
+            clauses.append(
+                f"q.{role}_id IN (SELECT id FROM person WHERE lower(full_name) "
+                f"LIKE lower(:{role}) ESCAPE '\\')"
+            )
+            params[role] = "%" + re.sub(r"([\\%_])", r"\\\1", name) + "%"
     if filters.since:
         clauses.append("q.asked_on >= :since")
         params["since"] = filters.since.isoformat() if sqlite else filters.since
@@ -161,7 +179,7 @@ def _sqlite_search(
           JOIN question q ON q.id = f.rowid
           LEFT JOIN person m ON m.id = q.minister_id
           LEFT JOIN person a ON a.id = q.asker_id
-         WHERE question_fts MATCH :match{_filters_sql(filters, params, sqlite=True)}
+         WHERE question_fts MATCH :match{filters_sql(filters, params, sqlite=True)}
          ORDER BY f.rank
          LIMIT :limit"""
     return list(connection.execute(text(sql), params))
@@ -186,7 +204,7 @@ def _postgres_search(
               FROM question q
               CROSS JOIN query
               LEFT JOIN person m ON m.id = q.minister_id
-             WHERE q.search_vector @@ query.tsq{_filters_sql(filters, params, sqlite=False)}
+             WHERE q.search_vector @@ query.tsq{filters_sql(filters, params, sqlite=False)}
              ORDER BY score DESC, q.id
              LIMIT :limit)
         SELECT {_COLUMNS}, hits.score AS score,

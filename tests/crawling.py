@@ -31,6 +31,7 @@ def replica_env(base_url: str, database_url: str, raw_dir: Path, **extra: str) -
     env.update(
         SCHV_DATABASE_URL=database_url,
         SCHV_DATABASE_RAW_DIR=str(raw_dir),
+        SCHV_ALERTS_FEED_DIR=str(raw_dir.parent / "feeds"),
         SCHV_SEARCH_API_URL=f"{base_url}/api/search",
         SCHV_OPENDATA_API_URL=f"{base_url}/e/opendata",
         SCHV_DOCUMENT_BASE_URL=base_url,

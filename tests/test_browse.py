@@ -44,6 +44,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCHV_")}
     env["SCHV_DATABASE_URL"] = f"sqlite:///{database}"
+    env["SCHV_ALERTS_FEED_DIR"] = str(tmp_path / "feeds")
     server = subprocess.Popen(
         [*schv_command(), "browse", "--port", str(port)], env=env, cwd=ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -115,3 +116,18 @@ def test_postgres_and_missing_files_are_refused_in_one_line(tmp_path: Path) -> N
     result = run_schv(["browse"], env, timeout=60)
     assert result.returncode == 1 and "database not found" in result.stderr
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_feeds_are_served_from_the_feed_folder(served: tuple[str, Path]) -> None:
+    base, database = served
+    feeds = database.parent / "feeds"
+    feeds.mkdir()
+    (feeds / "innovatie.atom").write_bytes(b'<?xml version="1.0"?><feed/>')
+    (feeds / "secret.txt").write_text("not a feed")
+    with urllib.request.urlopen(f"{base}/-/feeds/innovatie.atom", timeout=10) as response:
+        assert response.headers["content-type"].startswith("application/atom+xml")
+        assert response.read() == b'<?xml version="1.0"?><feed/>'
+    status, page = _get(f"{base}/-/feeds")
+    assert status == 200 and "/-/feeds/innovatie.atom" in page and "secret" not in page
+    for path in ("/-/feeds/missing.atom", "/-/feeds/..%2Fschv.atom", "/-/feeds/secret.txt"):
+        assert _get(base + path)[0] == 404, path

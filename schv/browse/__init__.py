@@ -1,5 +1,6 @@
-"""What `schv browse` hands to Datasette: metadata from the data dictionary, and a plugin
-that makes every connection Datasette opens as read-only as `schv query`'s."""
+"""What `schv browse` hands to Datasette: metadata from the data dictionary, a plugin
+that makes every connection Datasette opens as read-only as `schv query`'s, and one that
+serves the watches' Atom feeds."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from storage.dictionary import load_dictionary
 PLUGINS_DIR = Path(__file__).parent / "plugins"
 
 
-def datasette_metadata(database_name: str) -> dict[str, Any]:
-    """Datasette metadata: the views' titles, descriptions and column descriptions."""
+def datasette_metadata(database_name: str, feed_dir: str | None = None) -> dict[str, Any]:
+    """Datasette metadata: the views' titles, descriptions and column descriptions, and
+    where the feeds plugin finds the watches' Atom feeds."""
     tables = {
         view.name: {
             "title": view.title,
@@ -30,4 +32,5 @@ def datasette_metadata(database_name: str) -> dict[str, Any]:
         "open-data/voorwaarden-voor-het-hergebruik-van-overheidsinformatie/"
         "modellicentie-gratis-hergebruik",
         "databases": {database_name: {"tables": tables}},
+        "plugins": {"schv-feeds": {"dir": str(Path(feed_dir).resolve())}} if feed_dir else {},
     }

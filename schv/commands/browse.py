@@ -53,9 +53,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"database not found: {path} (run schv crawl first)")
     with tempfile.TemporaryDirectory(prefix="schv-browse-") as folder:
         metadata = Path(folder) / "metadata.json"
-        metadata.write_text(json.dumps(datasette_metadata(path.stem)), encoding="utf-8")
+        metadata.write_text(
+            json.dumps(datasette_metadata(path.stem, settings.alerts.feed_dir)),
+            encoding="utf-8",
+        )
         command = datasette_command(path, metadata, args.port, settings.query.timeout)
-        print(f"serving {path} read-only on http://{HOST}:{args.port}/ (Ctrl-C stops)",
+        print(f"serving {path} read-only on http://{HOST}:{args.port}/, feeds at "
+              f"http://{HOST}:{args.port}/-/feeds (Ctrl-C stops)",
               file=sys.stderr, flush=True)
         try:
             code = subprocess.call(command)
@@ -70,7 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     browse = sub.add_parser(
         "browse", help="browse the database read-only in a web browser (Datasette)",
         description=f"Serve the SQLite database read-only on http://{HOST}:PORT/ with "
-        "Datasette, titles and column descriptions from the data dictionary. Needs "
+        "Datasette, titles and column descriptions from the data dictionary, and the "
+        "watches' Atom feeds at /-/feeds. Needs "
         "pip install 'schv[browse]'.",
     )
     browse.add_argument("--port", type=whole_number(0, 65535), default=8001,

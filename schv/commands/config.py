@@ -19,6 +19,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             value = ", ".join(map(str, value))
         if spec.dotted == "database.url":
             value = redact(str(value))
+        if spec.secret and value:
+            value = "(set, not shown)"
         rows.append([spec.dotted, spec.env, value, settings.origins.get(spec.dotted, "default")])
     print_table(["setting", "environment variable", "value", "from"], rows, sys.stdout,
                 width=70)

@@ -36,7 +36,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from storage import QueryError
     from storage.search import SearchFilters, search
 
-    filters = SearchFilters(theme=args.theme, minister=args.minister, since=args.since)
+    filters = SearchFilters(theme=args.theme, minister=args.minister, since=args.since,
+                            asker=args.asker)
     try:
         hits = search(
             settings.database.url, " ".join(args.terms), filters=filters, limit=args.limit,
@@ -77,6 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     search.add_argument("terms", nargs="+", help="what to search for")
     search.add_argument("--theme", help="only questions with this theme")
     search.add_argument("--minister", help="only questions to a minister whose name has this")
+    search.add_argument("--asker", help="only questions by a member whose name has this")
     search.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
                         help="only questions asked on or after this date")
     search.add_argument("--limit", type=whole_number(1, 10_000), default=20,

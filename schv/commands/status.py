@@ -1,4 +1,5 @@
-"""`schv status`: how fresh the data is, recent runs, row counts, alarms."""
+"""`schv status`: how fresh the data is, recent runs, row counts, alarms, alert deliveries
+waiting for a retry."""
 
 from __future__ import annotations
 
@@ -28,12 +29,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from storage import Store
     from storage.repository import utc_now
     from storage.tracking import freshness
+    from storage.watches import delivery_overview
 
     with Store.open(settings.database.url, settings.database.raw_dir) as store:
         counts = store.row_counts()
         runs = store.recent_runs(args.runs)
         last_ok = store.last_successful_run()
         fresh = freshness(store)
+        alerts, failing = delivery_overview(store)
     now = utc_now()
     print(f"database: {redact(settings.database.url)}")
     print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -45,6 +48,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"freshness: newest publication date {fresh['newest_published_on'] or 'none'}, "
           f"last change stored {_age(fresh['last_change'], now)}, "
           f"{fresh['open']} questions waiting for an answer")
+    if alerts["watches"]:
+        print(f"alerts: {alerts['watches']} watches, {alerts['events']} events, "
+              f"{alerts['delivered']} deliveries done, {alerts['failed']} waiting for a retry")
+    for channel in failing:
+        print(f"DELIVERY FAILING: watch {channel.watch} {channel.channel}: {channel.events} "
+              f"event{'s' if channel.events != 1 else ''} not delivered after "
+              f"{channel.attempts} attempt{'s' if channel.attempts != 1 else ''} (last "
+              f"{_age(channel.last_attempt_at, now)}): {channel.last_error}")
     latest = runs[0] if runs else None
     if latest is not None and latest["status"] in ("degraded", "failed"):
         print(f"ALARM: the last run #{latest['id']} is {latest['status']}: {latest['message']}")
